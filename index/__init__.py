@@ -1,0 +1,1 @@
+"""Index: embed chunks, store them (FAISS + SQLite + lexical postings) and retrieve them."""

@@ -1,0 +1,308 @@
+"""SQLite catalog: documents, chunks and their vectors. The source of truth of the store.
+
+Each document is written in one transaction, and every write bumps ``generation``; the FAISS
+and lexical files are caches stamped with the generation they were built from, so a crash
+between the commit and the cache save is repaired on the next open by rebuilding the caches.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest.models import ParsedDocument
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    doc_type TEXT NOT NULL DEFAULT '',
+    number TEXT NOT NULL DEFAULT '',
+    issuer TEXT NOT NULL DEFAULT '',
+    province TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    signer TEXT NOT NULL DEFAULT '',
+    recipients TEXT NOT NULL DEFAULT '[]',
+    page_count INTEGER NOT NULL DEFAULT 0,
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    footnotes TEXT NOT NULL DEFAULT '[]',
+    sections TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    section_title TEXT NOT NULL,
+    section_titles TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    lead_in TEXT NOT NULL,
+    text TEXT NOT NULL,
+    embed_text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(content_hash);
+"""
+
+DOC_FIELDS = ("doc_type", "number", "issuer", "province", "place", "date", "title", "signer")
+
+
+@dataclass
+class DocumentRecord:
+    """A stored document's metadata (without its chunks)."""
+
+    doc_id: str
+    source: str
+    media_type: str
+    content_hash: str
+    status: str
+    doc_type: str = ""
+    number: str = ""
+    issuer: str = ""
+    province: str = ""
+    place: str = ""
+    date: str = ""
+    title: str = ""
+    signer: str = ""
+    recipients: list[str] = field(default_factory=list)
+    page_count: int = 0
+    size_bytes: int = 0
+    warnings: list[str] = field(default_factory=list)
+    chunk_count: int = 0
+    ingested_at: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ChunkRecord:
+    """A stored chunk with its document's citation facts, as retrieval returns it."""
+
+    chunk_id: int
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    number: str
+    date: str
+    section: str
+    section_title: str
+    section_titles: list[str]
+    page_start: int
+    page_end: int
+    char_start: int
+    char_end: int
+    lead_in: str
+    text: str
+    embed_text: str
+
+
+_LIST_COLUMNS = ("recipients", "warnings")
+
+
+def _row_to_document(row: sqlite3.Row) -> DocumentRecord:
+    data = {k: row[k] for k in row.keys() if k in DocumentRecord.__dataclass_fields__}
+    for key in _LIST_COLUMNS:
+        data[key] = json.loads(data[key])
+    return DocumentRecord(**data)
+
+
+CHUNK_SELECT = """
+SELECT c.chunk_id, c.doc_id, d.source, d.title, d.doc_type, d.number, d.date, c.section, c.section_title,
+       c.section_titles, c.page_start, c.page_end, c.char_start, c.char_end, c.lead_in, c.text, c.embed_text
+FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
+"""
+
+
+def _row_to_chunk(row: sqlite3.Row) -> ChunkRecord:
+    data = dict(row)
+    data["section_titles"] = json.loads(data["section_titles"])
+    return ChunkRecord(**data)
+
+
+class Catalog:
+    """Thread-safe access to the SQLite file; one connection per thread, WAL for concurrent readers."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn().execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0"))
+
+    # -- documents -------------------------------------------------------------------------
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        row = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _row_to_document(row) if row else None
+
+    def document_detail(self, doc_id: str) -> dict | None:
+        """Metadata plus section tree, footnotes and normalised text."""
+        row = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        detail = _row_to_document(row).to_dict()
+        detail["sections"] = json.loads(row["sections"])
+        detail["footnotes"] = json.loads(row["footnotes"])
+        detail["text"] = row["text"]
+        return detail
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self._conn().execute("SELECT * FROM documents ORDER BY source").fetchall()
+        return [_row_to_document(r) for r in rows]
+
+    def vectors_by_hash(self, doc_id: str) -> dict[str, np.ndarray]:
+        """Existing vectors of a document keyed by chunk content hash, to skip re-embedding."""
+        rows = self._conn().execute("SELECT content_hash, vector FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+        return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
+
+    def replace_document(self, doc: ParsedDocument, vectors: np.ndarray) -> tuple[list[int], list[int]]:
+        """Atomically replace a document and its chunks. Returns (removed chunk ids, new chunk ids)."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
+            conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+            meta = doc.meta
+            conn.execute(
+                "INSERT INTO documents(doc_id, source, media_type, content_hash, status, doc_type, number, issuer,"
+                " province, place, date, title, signer, recipients, page_count, size_bytes, warnings, footnotes,"
+                " sections, text, chunk_count, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, doc.source, doc.media_type, doc.content_hash, doc.status,
+                 *(getattr(meta, f) for f in DOC_FIELDS), json.dumps(meta.recipients, ensure_ascii=False),
+                 doc.page_count, doc.size_bytes, json.dumps(doc.warnings, ensure_ascii=False),
+                 json.dumps(doc.footnotes, ensure_ascii=False),
+                 json.dumps([asdict(s) for s in doc.sections], ensure_ascii=False), doc.text, len(doc.chunks),
+                 time.time()),
+            )
+            added = []
+            for chunk, vector in zip(doc.chunks, vectors):
+                cur = conn.execute(
+                    "INSERT INTO chunks(doc_id, ordinal, section, section_title, section_titles, page_start,"
+                    " page_end, char_start, char_end, lead_in, text, embed_text, content_hash, vector)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.doc_id, chunk.ordinal, chunk.section, chunk.section_title,
+                     json.dumps(chunk.section_titles, ensure_ascii=False), chunk.page_start, chunk.page_end,
+                     chunk.char_start, chunk.char_end, chunk.lead_in, chunk.text, chunk.embed_text,
+                     chunk.content_hash, np.asarray(vector, dtype=np.float32).tobytes()),
+                )
+                added.append(cur.lastrowid)
+            self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return removed, added
+
+    def remove_document(self, doc_id: str) -> list[int]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+            deleted = conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount
+            conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+            if deleted:
+                self._bump(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return removed if deleted else []
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE"
+            " SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- chunks ----------------------------------------------------------------------------
+    def chunks(self, chunk_ids: list[int]) -> dict[int, ChunkRecord]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._conn().execute(f"{CHUNK_SELECT} WHERE c.chunk_id IN ({marks})", list(chunk_ids)).fetchall()
+        return {r["chunk_id"]: _row_to_chunk(r) for r in rows}
+
+    def iter_vectors(self, batch: int = 4096):
+        """(chunk ids, vectors) in batches, for rebuilding the dense cache without re-embedding."""
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                "SELECT chunk_id, vector FROM chunks WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield np.array([r[0] for r in rows], dtype=np.int64), np.vstack(
+                [np.frombuffer(r[1], dtype=np.float32) for r in rows]
+            )
+
+    def iter_texts(self, batch: int = 4096):
+        """(chunk id, embed_text) pairs, for rebuilding the lexical cache."""
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                "SELECT chunk_id, embed_text FROM chunks WHERE chunk_id > ? ORDER BY chunk_id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from ((r[0], r[1]) for r in rows)
+
+    def chunk_ids_where(self, where: str, params: list) -> np.ndarray:
+        rows = self._conn().execute(
+            f"SELECT c.chunk_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}", params
+        ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def count_chunks(self) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

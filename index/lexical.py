@@ -1,0 +1,133 @@
+"""BM25 over syllable unigrams and bigrams, accented and tone-folded, in sparse matrices.
+
+Postings are kept per chunk so documents can be added and removed; the BM25 weight matrix is
+compiled lazily before the next search. The whole index is a cache of the catalog's chunk texts.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from index.atomic import atomic_write
+from index.text import lexical_terms
+
+
+class LexicalIndex:
+    def __init__(self, k1: float = 1.2, b: float = 0.75):
+        self.k1 = k1
+        self.b = b
+        self.vocab: dict[str, int] = {}
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._compiled: tuple[np.ndarray, sparse.csc_matrix] | None = None
+        self.generation = -1
+
+    @property
+    def size(self) -> int:
+        return len(self._rows)
+
+    def _term_id(self, term: str) -> int:
+        tid = self.vocab.get(term)
+        if tid is None:
+            tid = self.vocab[term] = len(self.vocab)
+        return tid
+
+    def add(self, chunk_id: int, text: str) -> None:
+        counts = Counter(self._term_id(t) for t in lexical_terms(text))
+        ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        tfs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        self._rows[int(chunk_id)] = (ids, tfs)
+        self._compiled = None
+
+    def remove(self, chunk_ids) -> None:
+        for cid in chunk_ids:
+            self._rows.pop(int(cid), None)
+        self._compiled = None
+
+    def _compile(self) -> tuple[np.ndarray, sparse.csc_matrix]:
+        if self._compiled is None:
+            row_ids = np.array(sorted(self._rows), dtype=np.int64)
+            n_terms = len(self.vocab)
+            if len(row_ids) == 0:
+                self._compiled = (row_ids, sparse.csc_matrix((0, n_terms), dtype=np.float32))
+                return self._compiled
+            parts = [self._rows[int(r)] for r in row_ids]
+            lengths = np.array([len(p[0]) for p in parts])
+            indptr = np.concatenate([[0], np.cumsum(lengths)])
+            indices = np.concatenate([p[0] for p in parts])
+            tf = np.concatenate([p[1] for p in parts])
+            doc_len = np.add.reduceat(tf, indptr[:-1]) if len(tf) else np.zeros(len(row_ids))
+            doc_len = np.where(lengths > 0, doc_len, 0)
+            avg = max(float(doc_len.mean()), 1.0)
+            df = np.bincount(indices, minlength=n_terms)
+            n = len(row_ids)
+            idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+            norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / avg), lengths)
+            weights = idf[indices] * tf * (self.k1 + 1) / (tf + norm)
+            matrix = sparse.csr_matrix((weights.astype(np.float32), indices, indptr), shape=(n, n_terms))
+            self._compiled = (row_ids, matrix.tocsc())
+        return self._compiled
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None, accented: bool = True
+               ) -> list[tuple[int, float]]:
+        row_ids, matrix = self._compile()
+        if len(row_ids) == 0 or k <= 0:
+            return []
+        counts = Counter(t for t in lexical_terms(query, accented=accented) if t in self.vocab)
+        if not counts:
+            return []
+        cols = np.array([self.vocab[t] for t in counts], dtype=np.int64)
+        qtf = np.array(list(counts.values()), dtype=np.float32)
+        sub = matrix[:, cols]
+        col_of_entry = np.repeat(np.arange(len(cols)), np.diff(sub.indptr))
+        scores = np.bincount(sub.indices, weights=sub.data * qtf[col_of_entry], minlength=len(row_ids))
+        if allowed is not None:
+            mask = np.isin(row_ids, allowed)
+            scores = np.where(mask, scores, 0.0)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.argsort(-scores[hits], kind="stable")]
+        return [(int(row_ids[i]), float(scores[i])) for i in hits]
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, path: Path, generation: int) -> None:
+        row_ids = np.array(sorted(self._rows), dtype=np.int64)
+        parts = [self._rows[int(r)] for r in row_ids]
+        lengths = np.array([len(p[0]) for p in parts], dtype=np.int64)
+        payload = {
+            "row_ids": row_ids,
+            "lengths": lengths,
+            "indices": np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32),
+            "tf": np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32),
+            "meta": np.frombuffer(json.dumps({"generation": generation, "vocab": list(self.vocab)}).encode(),
+                                  dtype=np.uint8),
+        }
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, **payload)
+
+        atomic_write(path, write)
+        self.generation = generation
+
+    @classmethod
+    def load(cls, path: Path) -> "LexicalIndex | None":
+        if not path.exists():
+            return None
+        try:
+            with np.load(path) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                row_ids, lengths, indices, tf = data["row_ids"], data["lengths"], data["indices"], data["tf"]
+        except (OSError, ValueError, KeyError):
+            return None
+        index = cls()
+        index.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
+        index._rows = {int(r): (indices[bounds[i]:bounds[i + 1]], tf[bounds[i]:bounds[i + 1]])
+                       for i, r in enumerate(row_ids)}
+        index.generation = int(meta["generation"])
+        return index

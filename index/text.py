@@ -1,0 +1,36 @@
+"""Vietnamese text for lexical matching: syllable tokens, tone-mark folding, syllable bigrams."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Remove tone marks and other diacritics ("Sở Tài chính" -> "so tai chinh")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased syllables; numbers keep their separators ("9.399", "31/01/2024", "5,11")."""
+    return TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text
+
+
+def lexical_terms(text: str, *, accented: bool = True) -> list[str]:
+    """Index terms: folded syllables and bigrams always; accented ones too when ``accented``.
+
+    Queries typed without tone marks set ``accented=False`` so they match only the folded field.
+    """
+    tokens = tokenize(text)
+    folded = [fold(t) for t in tokens]
+    terms = [f"f:{t}" for t in folded] + [f"fb:{a}_{b}" for a, b in zip(folded, folded[1:])]
+    if accented:
+        terms += [f"u:{t}" for t in tokens] + [f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+    return terms

@@ -1,0 +1,1 @@
+"""QA service: answer questions over the index with cited sections; CLI and HTTP API."""

@@ -1,0 +1,1 @@
+"""Answerers: turn a question and ranked passages into an answer with [n] citation markers."""

@@ -1,0 +1,91 @@
+"""The notice-qa command end to end, as a user runs it, on the bundled examples."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+
+
+def run_cli(*args: str, data_dir, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NOTICE_QA_DATA_DIR": str(data_dir)}
+    proc = subprocess.run([sys.executable, "-m", "qa_service.cli", *args], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"notice-qa {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory):
+    data = tmp_path_factory.mktemp("cli") / "data"
+    proc = run_cli("ingest", str(EXAMPLES), data_dir=data)
+    assert "3 added" in proc.stdout
+    return data
+
+
+def test_help_lists_commands(tmp_path):
+    out = run_cli("--help", data_dir=tmp_path).stdout
+    for command in ("ingest", "ask", "search", "serve", "docs", "rebuild"):
+        assert command in out
+
+
+def test_ask_json_cites_the_section(cli_store):
+    out = run_cli("ask", "--json", "Ai chủ trì nâng cấp Trung tâm dữ liệu tỉnh?", data_dir=cli_store).stdout
+    result = json.loads(out)
+    assert not result["abstained"]
+    assert result["citations"][0]["source"] == "KH_42_chuyen_doi_so_2025.docx"
+    assert result["citations"][0]["section"] == "II.1"
+    assert "Sở Thông tin và Truyền thông" in result["citations"][0]["text"]
+
+
+def test_batch_questions_keep_their_ids(cli_store, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in [
+        ("a", "GRDP năm 2024 của tỉnh Hòa Sơn tăng bao nhiêu?"),
+        ("b", "Hạn hoàn thành bồi thường dự án Khu công nghiệp Nam Hòa Sơn?"),
+    ]), encoding="utf-8")
+    lines = run_cli("ask", "--json", "--questions", str(questions), data_dir=cli_store).stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert "6,42%" in rows[0]["answer"]
+    assert rows[1]["citations"][0]["source"] == "TB_27_giai_ngan_dau_tu_cong.pdf"
+    assert rows[1]["citations"][0]["page_start"] == 2
+
+
+def test_search_docs_and_remove(cli_store, tmp_path):
+    out = json.loads(run_cli("search", "--json", "-k", "2", "giải ngân vốn đầu tư công", data_dir=cli_store).stdout)
+    assert len(out["passages"]) == 2
+    listed = run_cli("docs", "list", "--json", data_dir=cli_store).stdout
+    sources = {d["source"] for d in json.loads(listed)}
+    assert sources == {p.name for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf", ".docx")}
+    shown = json.loads(run_cli("docs", "show", "KH_42_chuyen_doi_so_2025.docx", data_dir=cli_store).stdout)
+    assert shown["number"] == "42/KH-UBND" and any(s["label"] == "II.2" for s in shown["sections"])
+
+    # Removal on a copy, so the other tests keep their store.
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(cli_store, copy)
+    run_cli("docs", "remove", "KH_42_chuyen_doi_so_2025.docx", data_dir=copy)
+    assert "KH_42" not in run_cli("docs", "list", data_dir=copy).stdout
+    missing = run_cli("docs", "remove", "KH_42_chuyen_doi_so_2025.docx", data_dir=copy, check=False)
+    assert missing.returncode != 0 and "no document" in missing.stderr
+
+
+def test_ingest_reports_bad_files_and_continues(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "fake.pdf").write_text("<html>hi</html>")
+    (folder / "ok.txt").write_text((EXAMPLES / "TB_15_phien_hop_thang_01_2025.txt").read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    proc = run_cli("ingest", "--json", str(folder), data_dir=tmp_path / "data", check=False)
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    status = {f["source"]: f["status"] for f in report["files"]}
+    assert status == {"empty.pdf": "error", "fake.pdf": "error", "ok.txt": "added"}

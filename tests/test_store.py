@@ -1,0 +1,88 @@
+"""The store persists to disk, never duplicates a document and repairs stale caches."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import EXAMPLES, make_container
+from index.store import NoticeStore, StoreError
+from ingest.pipeline import DocumentParser
+
+TXT = EXAMPLES / "TB_15_phien_hop_thang_01_2025.txt"
+
+
+def _query_sources(container, query: str) -> list[str]:
+    return [h.chunk.source for h in container.retriever.search(query, k=3)]
+
+
+def test_reingest_adds_nothing_and_reopen_keeps_everything(tmp_path):
+    data = tmp_path / "store"
+    container = make_container(data)
+    first = container.ingest_runner.ingest_paths([EXAMPLES])
+    assert [f.status for f in first.files] == ["added"] * 3
+    chunks = container.store.catalog.count_chunks()
+    again = container.ingest_runner.ingest_paths([EXAMPLES])
+    assert [f.status for f in again.files] == ["unchanged"] * 3
+    assert container.store.catalog.count_chunks() == chunks
+    container.store.close()
+
+    reopened = make_container(data)
+    assert reopened.store.dense.size == chunks == reopened.store.lexical.size
+    assert _query_sources(reopened, "kịch bản thu ngân sách năm 2025")[0] == TXT.name
+
+
+def test_changed_file_replaces_its_chunks_and_reuses_unchanged_vectors(tmp_path):
+    container = make_container(tmp_path / "store")
+    notice = tmp_path / "notice.txt"
+    notice.write_text(TXT.read_text(encoding="utf-8"), encoding="utf-8")
+    container.ingest_runner.ingest_paths([notice])
+    before = container.store.catalog.count_chunks()
+
+    notice.write_text(TXT.read_text(encoding="utf-8").replace("31/01/2025", "15/02/2025"), encoding="utf-8")
+    doc = DocumentParser().parse_file(notice)
+    result = container.store.upsert(doc)
+    assert result.status == "replaced"
+    assert 0 < result.embedded < result.chunks  # only the edited chunk was embedded again
+    assert container.store.catalog.count_chunks() == before
+    hits = container.retriever.search("hạn báo cáo kịch bản thu ngân sách", k=3)
+    assert "15/02/2025" in hits[0].chunk.text
+    assert not any("31/01/2025" in h.chunk.text for h in container.retriever.search("31/01/2025", k=10))
+
+
+def test_remove_drops_vectors_postings_and_metadata(tmp_path):
+    container = make_container(tmp_path / "store")
+    container.ingest_runner.ingest_paths([EXAMPLES])
+    doc_id = next(d.doc_id for d in container.store.documents() if d.source == TXT.name)
+    assert container.store.remove(doc_id)
+    assert container.store.document(doc_id) is None
+    assert TXT.name not in _query_sources(container, "Sở Tài chính kịch bản thu ngân sách")
+    assert container.store.dense.size == container.store.lexical.size == container.store.catalog.count_chunks()
+    assert not container.store.remove(doc_id)
+
+
+def test_stale_or_missing_caches_are_rebuilt_from_the_catalog(tmp_path):
+    data = tmp_path / "store"
+    container = make_container(data)
+    container.ingest_runner.ingest_paths([EXAMPLES])
+    total = container.store.catalog.count_chunks()
+    container.store.close()
+    # Simulate a crash after the catalog commit but before the caches were saved.
+    info = json.loads((data / "dense.json").read_text())
+    info["generation"] -= 1
+    (data / "dense.json").write_text(json.dumps(info))
+    (data / "lexical.npz").unlink()
+    reopened = make_container(data)
+    assert reopened.store.dense.size == total == reopened.store.lexical.size
+    assert _query_sources(reopened, "Trung tâm dữ liệu tỉnh")[0] == "KH_42_chuyen_doi_so_2025.docx"
+
+
+def test_store_refuses_another_embedder(tmp_path, examples_container):
+    data = tmp_path / "copy"
+    shutil.copytree(examples_container.settings.data_dir, data)
+
+    other = type(examples_container.embedder)()
+    other.model_id = "other-model"
+    with pytest.raises(StoreError, match="built with embedder"):
+        NoticeStore(data, other)
