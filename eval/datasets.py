@@ -1,13 +1,24 @@
-"""Question sets. ``load_notices`` reads the notice question format of ``notices-dev.jsonl``."""
+"""Question sets. ``load_notices`` reads the notice question format of ``notices-dev.jsonl``.
+
+Every dataset adapter produces :class:`Question` objects, so one set of metrics scores them all.
+"""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ANSWER_FORMS = ("text", "true_false", "choice", "span")
+
 
 @dataclass(frozen=True)
 class Evidence:
+    """Where the answer is written: a verbatim ``quote`` of document ``doc`` (its source name).
+
+    An item without a quote names a whole section instead (ALQAC: law id + article id), or a whole
+    document when ``section`` is empty too; see ``eval.metrics.evidence_matches``.
+    """
+
     doc: str  # file name as ingested
     quote: str
     section: str = ""
@@ -22,6 +33,14 @@ class Question:
     key_facts: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     difficulty: str = ""
+    # How a gold answer is graded beyond key facts: "text" (key facts only), "true_false" (answer is
+    # "Đúng"/"Sai"), "choice" (answer is a key of ``choices``), "span" (exact match / token F1).
+    answer_form: str = "text"
+    choices: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.answer_form not in ANSWER_FORMS:
+            raise ValueError(f"question {self.id}: answer_form {self.answer_form!r} is not one of {ANSWER_FORMS}")
 
     @property
     def answerable(self) -> bool:

@@ -6,6 +6,7 @@ between the commit and the cache save is repaired on the next open by rebuilding
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.text import fold
 from ingest.models import ParsedDocument
 
 SCHEMA = """
@@ -63,6 +65,11 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(content_hash);
 """
+# Columns added after the first release: (table, column, declaration). Older files gain them at open.
+MIGRATIONS = (
+    ("documents", "fingerprint", "TEXT NOT NULL DEFAULT ''"),
+    ("chunks", "kind", "TEXT NOT NULL DEFAULT 'text'"),
+)
 
 DOC_FIELDS = ("doc_type", "number", "issuer", "province", "place", "date", "title", "signer")
 
@@ -116,6 +123,7 @@ class ChunkRecord:
     lead_in: str
     text: str
     embed_text: str
+    kind: str = "text"  # text | table | footnote
 
 
 _LIST_COLUMNS = ("recipients", "warnings")
@@ -130,7 +138,8 @@ def _row_to_document(row: sqlite3.Row) -> DocumentRecord:
 
 CHUNK_SELECT = """
 SELECT c.chunk_id, c.doc_id, d.source, d.title, d.doc_type, d.number, d.date, c.section, c.section_title,
-       c.section_titles, c.page_start, c.page_end, c.char_start, c.char_end, c.lead_in, c.text, c.embed_text
+       c.section_titles, c.page_start, c.page_end, c.char_start, c.char_end, c.lead_in, c.text, c.embed_text,
+       c.kind
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
@@ -141,14 +150,55 @@ def _row_to_chunk(row: sqlite3.Row) -> ChunkRecord:
     return ChunkRecord(**data)
 
 
+DOC_COLUMNS = ("doc_id", "source", "media_type", "content_hash", "status", *DOC_FIELDS, "recipients", "page_count",
+               "size_bytes", "warnings", "footnotes", "sections", "text", "chunk_count")
+CHUNK_COLUMNS = ("doc_id", "ordinal", "section", "section_title", "section_titles", "page_start", "page_end",
+                 "char_start", "char_end", "lead_in", "text", "embed_text", "content_hash", "kind")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _document_row(doc: ParsedDocument) -> tuple:
+    meta = doc.meta
+    return (doc.doc_id, doc.source, doc.media_type, doc.content_hash, doc.status,
+            *(getattr(meta, f) for f in DOC_FIELDS), _dumps(meta.recipients), doc.page_count, doc.size_bytes,
+            _dumps(doc.warnings), _dumps(doc.footnotes), _dumps([asdict(s) for s in doc.sections]), doc.text,
+            len(doc.chunks))
+
+
+def _chunk_rows(doc: ParsedDocument) -> list[tuple]:
+    return [(doc.doc_id, c.ordinal, c.section, c.section_title, _dumps(c.section_titles), c.page_start, c.page_end,
+             c.char_start, c.char_end, c.lead_in, c.text, c.embed_text, c.content_hash, c.kind)
+            for c in doc.chunks]
+
+
+def _fingerprint(document: tuple, chunks: list[tuple]) -> str:
+    digest = hashlib.sha256(_dumps([document, chunks]).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def document_fingerprint(doc: ParsedDocument) -> str:
+    """A hash of everything the catalog stores for ``doc`` (file hash, metadata, sections, chunks).
+
+    Re-ingesting a file whose fingerprint is unchanged is a no-op; a parser upgrade that changes the
+    sections or chunks of an unchanged file changes the fingerprint, so the document is replaced.
+    """
+    return _fingerprint(_document_row(doc), _chunk_rows(doc))
+
+
 class Catalog:
     """Thread-safe access to the SQLite file; one connection per thread, WAL for concurrent readers."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        with self._conn() as conn:
-            conn.executescript(SCHEMA)
+        conn = self._conn()
+        conn.executescript(SCHEMA)
+        for table, column, declaration in MIGRATIONS:
+            if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -158,6 +208,8 @@ class Catalog:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Filters compare tone-folded, lower-cased text: "lam dong" finds "LÂM ĐỒNG".
+            conn.create_function("folded", 1, lambda v: fold(v or "").lower(), deterministic=True)
             self._local.conn = conn
         return conn
 
@@ -204,36 +256,30 @@ class Catalog:
         rows = self._conn().execute("SELECT content_hash, vector FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
         return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
 
+    def fingerprint(self, doc_id: str) -> str | None:
+        """The stored :func:`document_fingerprint` of a document (None when absent)."""
+        row = self._conn().execute("SELECT fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
     def replace_document(self, doc: ParsedDocument, vectors: np.ndarray) -> tuple[list[int], list[int]]:
         """Atomically replace a document and its chunks. Returns (removed chunk ids, new chunk ids)."""
+        document, chunks = _document_row(doc), _chunk_rows(doc)
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
             conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
-            meta = doc.meta
             conn.execute(
-                "INSERT INTO documents(doc_id, source, media_type, content_hash, status, doc_type, number, issuer,"
-                " province, place, date, title, signer, recipients, page_count, size_bytes, warnings, footnotes,"
-                " sections, text, chunk_count, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.source, doc.media_type, doc.content_hash, doc.status,
-                 *(getattr(meta, f) for f in DOC_FIELDS), json.dumps(meta.recipients, ensure_ascii=False),
-                 doc.page_count, doc.size_bytes, json.dumps(doc.warnings, ensure_ascii=False),
-                 json.dumps(doc.footnotes, ensure_ascii=False),
-                 json.dumps([asdict(s) for s in doc.sections], ensure_ascii=False), doc.text, len(doc.chunks),
-                 time.time()),
+                f"INSERT INTO documents({', '.join(DOC_COLUMNS)}, fingerprint, ingested_at)"
+                f" VALUES ({', '.join('?' * (len(DOC_COLUMNS) + 2))})",
+                (*document, _fingerprint(document, chunks), time.time()),
             )
             added = []
-            for chunk, vector in zip(doc.chunks, vectors):
+            for row, vector in zip(chunks, vectors):
                 cur = conn.execute(
-                    "INSERT INTO chunks(doc_id, ordinal, section, section_title, section_titles, page_start,"
-                    " page_end, char_start, char_end, lead_in, text, embed_text, content_hash, vector)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc.doc_id, chunk.ordinal, chunk.section, chunk.section_title,
-                     json.dumps(chunk.section_titles, ensure_ascii=False), chunk.page_start, chunk.page_end,
-                     chunk.char_start, chunk.char_end, chunk.lead_in, chunk.text, chunk.embed_text,
-                     chunk.content_hash, np.asarray(vector, dtype=np.float32).tobytes()),
+                    f"INSERT INTO chunks({', '.join(CHUNK_COLUMNS)}, vector) VALUES ({', '.join('?' * (len(row) + 1))})",
+                    (*row, np.asarray(vector, dtype=np.float32).tobytes()),
                 )
                 added.append(cur.lastrowid)
             self._bump(conn)

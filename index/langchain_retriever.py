@@ -10,7 +10,13 @@ from index.retriever import HybridRetriever, SearchFilters
 
 
 class NoticeRetriever(BaseRetriever):
-    """Returns chunks as LangChain documents with citation metadata (source, section, pages, score)."""
+    """Returns chunks as LangChain documents with citation metadata (source, section, pages, score).
+
+    Args:
+        retriever: the product's :class:`HybridRetriever`.
+        k: documents returned per query.
+        filters: restrictions applied inside retrieval (type, issuer, dates, source, section).
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -27,7 +33,8 @@ class NoticeRetriever(BaseRetriever):
                     "chunk_id": hit.chunk.chunk_id, "doc_id": hit.chunk.doc_id, "source": hit.chunk.source,
                     "title": hit.chunk.title, "section": hit.chunk.section,
                     "section_title": hit.chunk.section_title, "page_start": hit.chunk.page_start,
-                    "page_end": hit.chunk.page_end, "score": hit.score,
+                    "page_end": hit.chunk.page_end, "doc_type": hit.chunk.doc_type, "number": hit.chunk.number,
+                    "date": hit.chunk.date, "score": hit.score,
                 },
             )
             for hit in hits

@@ -1,17 +1,23 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates fused by weighted reciprocal rank.
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused by rank or by score.
 
 Filters are resolved to the set of allowed chunk ids first and applied inside both searches, so a
 filter never empties a result list that a top-k cut had already truncated.
+
+A query typed without tone marks is matched by the lexical index on its folded terms as usual,
+and embedded after its tone marks are restored from the corpus's syllable statistics
+(:mod:`index.tone`), because the embedder reads unaccented Vietnamese poorly.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
+import numpy as np
 
 from index.catalog import ChunkRecord
 from index.store import NoticeStore
-from index.text import has_diacritics
+from index.text import fold, has_diacritics
 
 
 @dataclass
@@ -26,18 +32,32 @@ class SearchFilters:
     section_prefix: str = ""  # "II.2" matches II.2 and II.2.4 ...
     doc_ids: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            try:
+                if value:
+                    date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
     def is_empty(self) -> bool:
         return not any((self.doc_type, self.issuer, self.date_from, self.date_to, self.source,
                         self.section_prefix, self.doc_ids))
 
     def to_sql(self) -> tuple[str, list]:
+        """A WHERE clause over ``chunks c JOIN documents d`` and its parameters.
+
+        Type and issuer compare tone-folded and case-folded (``folded``, registered by the catalog),
+        so "thong bao" selects "THÔNG BÁO" and "lam dong" the issuer "UBND TỈNH LÂM ĐỒNG".
+        """
         clauses, params = [], []
         if self.doc_type:
-            clauses.append("UPPER(d.doc_type) = UPPER(?)")
-            params.append(self.doc_type)
+            clauses.append("folded(d.doc_type) = ?")
+            params.append(fold(self.doc_type).lower().strip())
         if self.issuer:
-            clauses.append("(d.issuer LIKE ? OR d.province LIKE ?)")
-            params += [f"%{self.issuer}%"] * 2
+            clauses.append("(instr(folded(d.issuer), ?) > 0 OR instr(folded(d.province), ?) > 0)")
+            params += [fold(self.issuer).lower().strip()] * 2
         if self.date_from:
             clauses.append("d.date != '' AND d.date >= ?")
             params.append(self.date_from)
@@ -68,13 +88,31 @@ class ScoredChunk:
 
 @dataclass
 class RetrievalConfig:
+    """How the two searches are combined.
+
+    Attributes:
+        mode: ``hybrid``, ``dense`` or ``lexical``.
+        dense_weight / lexical_weight: weight of each list in the fusion.
+        fusion: ``rrf`` (weighted reciprocal rank fusion) or ``score`` (weighted sum of scores
+            min-max normalised over each list's candidates, so a clear lexical winner stays first).
+        rrf_k: the RRF damping constant.
+        candidates: chunks taken from each search before fusion.
+        restore_tones: embed a query typed without tone marks after restoring them.
+    """
+
     mode: str = "hybrid"  # "hybrid" | "dense" | "lexical"
-    dense_weight: float = 1.0
+    dense_weight: float = 0.5
     lexical_weight: float = 1.0
-    # The multilingual embedder reads Vietnamese typed without tone marks poorly; trust it less then.
-    unaccented_dense_weight: float = 0.3
+    fusion: str = "score"
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
+    restore_tones: bool = True
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("hybrid", "dense", "lexical"):
+            raise ValueError(f"unknown retrieval mode {self.mode!r}")
+        if self.fusion not in ("rrf", "score"):
+            raise ValueError(f"unknown fusion {self.fusion!r}; expected 'rrf' or 'score'")
 
 
 def rrf_fuse(ranked_lists: list[tuple[list[int], float]], rrf_k: int) -> dict[int, float]:
@@ -86,13 +124,40 @@ def rrf_fuse(ranked_lists: list[tuple[list[int], float]], rrf_k: int) -> dict[in
     return fused
 
 
+def score_fuse(scored_lists: list[tuple[list[tuple[int, float]], float]]) -> dict[int, float]:
+    """Weighted sum of min-max normalised scores; a chunk missing from a list gets 0 from it."""
+    fused: dict[int, float] = {}
+    for hits, weight in scored_lists:
+        if not hits or weight == 0:
+            continue
+        scores = np.array([s for _, s in hits], dtype=np.float64)
+        low, high = scores.min(), scores.max()
+        normalised = (scores - low) / (high - low) if high > low else np.ones_like(scores)
+        for (chunk_id, _), value in zip(hits, normalised):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * float(value)
+    return fused
+
+
 class HybridRetriever:
+    """Dense + lexical retrieval over a :class:`NoticeStore`, fused as :class:`RetrievalConfig` says."""
+
     def __init__(self, store: NoticeStore, config: RetrievalConfig | None = None):
         self.store = store
         self.config = config or RetrievalConfig()
 
+    def dense_query_text(self, query: str) -> str:
+        """The text embedded for ``query``: with tone marks restored when typed without any."""
+        if not self.config.restore_tones or has_diacritics(query):
+            return query
+        restored = self.store.lexical.restorer.restore(query)
+        return restored if has_diacritics(restored) else query
+
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                timings: dict | None = None) -> list[ScoredChunk]:
+        """The ``k`` best chunks for ``query`` within ``filters``, best first.
+
+        ``timings`` (when given) receives ``embed_ms``, ``dense_ms``, ``lexical_ms`` and ``fusion_ms``.
+        """
         cfg = self.config
         timings = timings if timings is not None else {}
         self.store.refresh()
@@ -105,21 +170,23 @@ class HybridRetriever:
         lexical_hits: list[tuple[int, float]] = []
         if cfg.mode in ("hybrid", "dense"):
             t = time.perf_counter()
-            vector = self.store.embedder.encode_query(query)
+            vector = self.store.embedder.encode_query(self.dense_query_text(query))
             timings["embed_ms"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             dense_hits = self.store.dense.search(vector, n, allowed)
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
-        accented = has_diacritics(query)
         if cfg.mode in ("hybrid", "lexical"):
             t = time.perf_counter()
-            lexical_hits = self.store.lexical.search(query, n, allowed, accented=accented)
+            lexical_hits = self.store.lexical.search(query, n, allowed)
             timings["lexical_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        dense_weight = cfg.dense_weight if accented else min(cfg.dense_weight, cfg.unaccented_dense_weight)
-        fused = rrf_fuse([([i for i, _ in dense_hits], dense_weight),
-                          ([i for i, _ in lexical_hits], cfg.lexical_weight if cfg.mode != "dense" else 0.0)],
-                         cfg.rrf_k)
+        dense_weight = cfg.dense_weight if cfg.mode != "lexical" else 0.0
+        lexical_weight = cfg.lexical_weight if cfg.mode != "dense" else 0.0
+        if cfg.fusion == "score":
+            fused = score_fuse([(dense_hits, dense_weight), (lexical_hits, lexical_weight)])
+        else:
+            fused = rrf_fuse([([i for i, _ in dense_hits], dense_weight),
+                              ([i for i, _ in lexical_hits], lexical_weight)], cfg.rrf_k)
         order = sorted(fused, key=lambda i: -fused[i])[:k]
         records = self.store.chunks(order)
         dense_info = {i: (r, s) for r, (i, s) in enumerate(dense_hits, start=1)}
@@ -134,5 +201,3 @@ class HybridRetriever:
                                        dense_rank=d[0] if d else None, lexical_rank=lx[0] if lx else None))
         timings["fusion_ms"] = (time.perf_counter() - t) * 1000
         return results
-
-

@@ -4,13 +4,15 @@ Files in the data directory:
 - ``catalog.sqlite3``: documents, chunks and vectors; the source of truth, written transactionally.
 - ``dense.faiss`` / ``dense.json``: the FAISS index and the catalog generation it reflects.
 - ``lexical.npz``: BM25 postings and the generation they reflect.
-A cache whose generation differs from the catalog's is rebuilt from the catalog at open, so a
-crash between a commit and a cache save loses nothing. Writers take an exclusive file lock.
+A cache whose generation or size differs from the catalog's is rebuilt from the catalog at open
+(vectors are stored in the catalog, so nothing is embedded again), so a crash between a commit and a
+cache save loses nothing; temp files a crash left behind are removed. Writers take an exclusive
+file lock. The dense index kind (exact or IVF) follows the chunk count and is recorded in
+``dense.json`` and in the catalog's meta table (``dense_kind``).
 """
 from __future__ import annotations
 
 import fcntl
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.catalog import Catalog, ChunkRecord, DocumentRecord
+from index.catalog import Catalog, ChunkRecord, DocumentRecord, document_fingerprint
 from index.dense import DenseIndex
 from index.embedders import VectorEmbeddings
 from index.lexical import LexicalIndex
@@ -38,7 +40,26 @@ class UpsertResult:
     embedded: int  # chunks that needed a new embedding
 
 
+@dataclass
+class StoreStats:
+    documents: int
+    chunks: int
+    generation: int
+    dense_kind: str
+    dense_size: int
+    lexical_size: int
+    embedder: str
+
+
 class NoticeStore:
+    """The documents, chunks, vectors and postings of one data directory.
+
+    Args:
+        data_dir: the store directory (created when missing).
+        embedder: embeds chunk texts on upsert; the store remembers its ``model_id`` and refuses another.
+        check_embedder: set False only to re-embed with another model (:meth:`rebuild` ``reembed``).
+    """
+
     def __init__(self, data_dir: str | Path, embedder: VectorEmbeddings, check_embedder: bool = True):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -47,11 +68,15 @@ class NoticeStore:
         self._dense_path = self.data_dir / "dense.faiss"
         self._lexical_path = self.data_dir / "lexical.npz"
         self._lock = threading.RLock()
+        self._lock_depth = 0  # write_lock nesting in the thread holding self._lock
+        self._saved: dict[str, int] = {}  # generation of each cache file written or read by this process
         if check_embedder:
             self._check_embedder()
         self.dense: DenseIndex | None = None
         self.lexical: LexicalIndex | None = None
-        self.refresh()
+        with self.write_lock(refresh=False):
+            self._remove_temp_files()
+            self.refresh()
 
     # -- consistency -------------------------------------------------------------------------
     def _check_embedder(self) -> None:
@@ -64,6 +89,11 @@ class NoticeStore:
                 f"{self.embedder.model_id!r}; use that embedder or run `notice-qa rebuild --reembed`"
             )
 
+    def _remove_temp_files(self) -> None:
+        """Temp files of cache writes a crash interrupted (see ``index.atomic``); called under the write lock."""
+        for path in self.data_dir.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
     def refresh(self) -> None:
         """Bring the in-memory caches up to the catalog's generation (another process may have written)."""
         with self._lock:
@@ -71,19 +101,21 @@ class NoticeStore:
             if self.dense is not None and self.dense.generation == generation and \
                     self.lexical is not None and self.lexical.generation == generation:
                 return
+            count = self.catalog.count_chunks()
             dense = DenseIndex.load(self._dense_path)
-            if dense is None or dense.generation != generation:
+            if dense is None or dense.generation != generation or dense.size != count:
                 dense = self._rebuild_dense(generation)
+            else:
+                self._saved["dense"] = generation
             lexical = LexicalIndex.load(self._lexical_path)
-            if lexical is None or lexical.generation != generation:
+            if lexical is None or lexical.generation != generation or lexical.size != count:
                 lexical = self._rebuild_lexical(generation)
+            else:
+                self._saved["lexical"] = generation
             self.dense, self.lexical = dense, lexical
 
     def _rebuild_dense(self, generation: int) -> DenseIndex:
-        count = self.catalog.count_chunks()
-        dense = DenseIndex(self._dim(), DenseIndex.kind_for(count))
-        for ids, vectors in self.catalog.iter_vectors():
-            dense.add(ids, vectors)
+        dense = DenseIndex.build(self._dim(), self.catalog.iter_vectors(), self.catalog.count_chunks())
         dense.generation = generation
         return dense
 
@@ -102,32 +134,57 @@ class NoticeStore:
         return int(stored)
 
     def save(self) -> None:
-        """Persist the caches (the catalog is already durable)."""
-        with self._lock:
-            generation = self.catalog.generation
-            if self.dense.generation != generation or not self._dense_path.exists():
-                self.dense.save(self._dense_path, generation)
-            if self.lexical.generation != generation or not self._lexical_path.exists():
-                self.lexical.save(self._lexical_path, generation)
+        """Persist the caches (the catalog is already durable), each stamped with the generation it reflects.
+
+        Runs under the write lock after a refresh, so caches another process made stale are rebuilt
+        rather than saved. An index that grew past (or shrank below) the size of its kind is rebuilt
+        as the right kind first, so the kind always follows the chunk count.
+        """
+        with self.write_lock():
+            if DenseIndex.kind_for(self.dense.size) != self.dense.kind:
+                self.dense = self._rebuild_dense(self.dense.generation)
+            if self.catalog.get_meta("dense_kind") != self.dense.kind:
+                self.catalog.set_meta("dense_kind", self.dense.kind)
+            if self._saved.get("dense") != self.dense.generation or not self._dense_path.exists():
+                self.dense.save(self._dense_path, self.dense.generation)
+                self._saved["dense"] = self.dense.generation
+            if self._saved.get("lexical") != self.lexical.generation or not self._lexical_path.exists():
+                self.lexical.save(self._lexical_path, self.lexical.generation)
+                self._saved["lexical"] = self.lexical.generation
 
     @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Exclusive across processes: one writer per data directory at a time."""
-        with open(self.data_dir / ".write.lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                with self._lock:
-                    self.refresh()
+    def write_lock(self, refresh: bool = True) -> Iterator[None]:
+        """Exclusive across processes: one writer per data directory at a time (re-entrant in a thread)."""
+        with self._lock:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
                     yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                finally:
+                    self._lock_depth -= 1
+                return
+            with open(self.data_dir / ".write.lock", "a+") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                self._lock_depth = 1
+                try:
+                    if refresh:
+                        self.refresh()
+                    yield
+                finally:
+                    self._lock_depth = 0
+                    fcntl.flock(fh, fcntl.LOCK_UN)
 
     # -- writes ------------------------------------------------------------------------------
     def upsert(self, doc: ParsedDocument) -> UpsertResult:
-        """Add or replace a document; an unchanged file (same content hash) is left as is."""
+        """Add or replace a document; one whose stored fingerprint is unchanged is left as is.
+
+        The fingerprint covers the file hash and everything parsed from it, so an unchanged file adds
+        nothing, while a changed file (or a parser upgrade that changes its chunks) replaces its chunks;
+        chunks whose content hash is already stored for the document keep their vectors.
+        """
         with self.write_lock():
             existing = self.catalog.document(doc.doc_id)
-            if existing is not None and existing.content_hash == doc.content_hash:
+            if existing is not None and self.catalog.fingerprint(doc.doc_id) == document_fingerprint(doc):
                 return UpsertResult(doc.doc_id, "unchanged", existing.chunk_count, 0)
             known = self.catalog.vectors_by_hash(doc.doc_id) if existing else {}
             todo = [i for i, c in enumerate(doc.chunks) if c.content_hash not in known]
@@ -168,8 +225,7 @@ class NoticeStore:
             self.dense = self._rebuild_dense(generation)
             self.lexical = self._rebuild_lexical(generation)
             for path in (self._dense_path, self._lexical_path):
-                if path.exists():
-                    os.unlink(path)
+                path.unlink(missing_ok=True)
             self.save()
             return self.catalog.count_chunks()
 
@@ -203,6 +259,14 @@ class NoticeStore:
 
     def chunks(self, chunk_ids: list[int]) -> dict[int, ChunkRecord]:
         return self.catalog.chunks(chunk_ids)
+
+    def stats(self) -> StoreStats:
+        """Counts and the index kind, as the caches reflect them now."""
+        self.refresh()
+        return StoreStats(documents=len(self.catalog.documents()), chunks=self.catalog.count_chunks(),
+                          generation=self.catalog.generation, dense_kind=self.dense.kind,
+                          dense_size=self.dense.size, lexical_size=self.lexical.size,
+                          embedder=self.catalog.get_meta("embedder", "") or "")
 
     def close(self) -> None:
         self.catalog.close()

@@ -1,59 +1,118 @@
-"""Header facts of a Vietnamese administrative document (layout of Decree 30/2020/NĐ-CP)."""
+"""Header facts of a Vietnamese administrative document (layout of Decree 30/2020/NĐ-CP).
+
+Facts come from the regions :mod:`ingest.regions` found: the header block (issuer, number, place and
+date, type, abstract), the signature (signer) and "Nơi nhận" (recipients). Where the header is
+missing or leaves a fact blank (an unsigned draft: "ngày    tháng 4 năm 2026"), what the body
+states is used: the date of the meeting or event the opening sentence reports, the province it
+names. Nothing is invented: a fact neither states stays empty.
+"""
 from __future__ import annotations
 
 import re
 
-from ingest.models import DocumentMeta
+from ingest.models import DocumentMeta, Section
+from ingest.regions import ADDRESSEES, MOTTO, NUMBER_LINE, PLACE_DATE, SUBJECT, doc_type_of, is_name_line
 
-DOC_TYPES = (
-    "THÔNG BÁO", "KẾ HOẠCH", "QUYẾT ĐỊNH", "BÁO CÁO", "CÔNG ĐIỆN", "CHỈ THỊ", "NGHỊ QUYẾT",
-    "TỜ TRÌNH", "HƯỚNG DẪN", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "QUY ĐỊNH", "QUY CHẾ", "ĐIỀU LỆ", "BIÊN BẢN", "LUẬT",
-)
-NUMBER = re.compile(r"Số\s*:\s*([\w\s.]*?/[\w.\-Đđ&]+(?:-[\w.Đđ&]+)*)", re.IGNORECASE)
+NUMBER = re.compile(r"S[ốóô]\s*:\s*([\w.\s]*?/\s*[\w.\-Đđ&]+(?:-[\w.Đđ&]+)*)", re.IGNORECASE)
 DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-PLACE_DATE = re.compile(r"^([^,\n]{2,40}),\s*ngày", re.MULTILINE)
-MOTTO = re.compile(r"CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do", re.IGNORECASE)
-PROVINCE = re.compile(r"\b(?:TỈNH|tỉnh|THÀNH PHỐ|thành phố)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]+){0,2})")
+# The opening sentence of a meeting notice: "Ngày 20/4/2026, ..." or "Hôm nay, ngày 03 tháng 01 năm 2024".
+OPENING_DATE = re.compile(r"^(?:Hôm nay,?\s+|Vào\s+)?[Nn]gày\s+(\d{1,2})(?:\s*/\s*|\s+tháng\s+)(\d{1,2})"
+                          r"(?:\s*/\s*|\s+năm\s+)(\d{4})", re.MULTILINE)
+PARTIAL_DATE = re.compile(r"ngày[\s.…]*tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# OCR often reads the issuer column and the motto column into one line ("TỈNH LÂM ĐỒNG Độc lập"):
+# a province name never continues into the motto.
+PROVINCE = re.compile(
+    r"\b(?:TỈNH|tỉnh|THÀNH PHỐ|thành phố)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]+(?:\s+(?!(?:Độc|ĐỘC|Cộng|CỘNG)\b)[A-ZĐÀ-Ỹ][\wÀ-ỹ]+){0,2})"
+)
+# The symbol after the number names the type (Decree 30/2020, Appendix III).
+SYMBOL_TYPES = {
+    "TB": "THÔNG BÁO", "KH": "KẾ HOẠCH", "QĐ": "QUYẾT ĐỊNH", "BC": "BÁO CÁO", "CĐ": "CÔNG ĐIỆN", "CT": "CHỈ THỊ",
+    "NQ": "NGHỊ QUYẾT", "TTr": "TỜ TRÌNH", "HD": "HƯỚNG DẪN", "CTr": "CHƯƠNG TRÌNH", "QC": "QUY CHẾ", "QyĐ": "QUY ĐỊNH",
+    "BB": "BIÊN BẢN", "KL": "KẾT LUẬN", "GM": "GIẤY MỜI", "PA": "PHƯƠNG ÁN", "ĐA": "ĐỀ ÁN",
+}
+BODY_LINES = 4
+PROVINCE_SCAN = 3000  # a document without a header usually names its province early on
 
-HEADER_LINES = 25
+
+def _region_lines(text: str, sections: list[Section], label: str) -> list[str]:
+    section = next((s for s in sections if s.label == label), None)
+    if section is None:
+        return []
+    return [line.strip() for line in text[section.start:section.end].split("\n") if line.strip()]
 
 
-def extract_metadata(text: str) -> DocumentMeta:
-    """Facts stated in the header block; anything the text does not state stays empty."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    head = lines[:HEADER_LINES]
-    head_text = "\n".join(head)
+def _iso(day: int, month: int, year: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def _date(header: str, opening: str) -> str:
+    m = DATE.search(header)
+    if m and _iso(*(int(g) for g in m.groups())):
+        return _iso(*(int(g) for g in m.groups()))
+    m = OPENING_DATE.search(opening)
+    if m and _iso(*(int(g) for g in m.groups())):
+        return _iso(*(int(g) for g in m.groups()))
+    m = PARTIAL_DATE.search(header)
+    return f"{int(m.group(2)):04d}-{int(m.group(1)):02d}" if m else ""
+
+
+def _title(header: list[str]) -> str:
+    type_index = next((i for i, line in enumerate(header) if doc_type_of(line)), None)
+    if type_index is None:
+        subject = next((i for i, line in enumerate(header) if SUBJECT.match(line)), None)
+        if subject is None:
+            return ""
+        lines = [header[subject]] + [line for line in header[subject + 1:subject + 4] if line[:1].islower()]
+        return " ".join(lines)
+    lines = []
+    for line in header[type_index + 1:]:
+        if ADDRESSEES.match(line) or line.startswith("(") or (line.isupper() and lines):
+            break
+        lines.append(line)
+    return " ".join(lines).strip()
+
+
+def extract_metadata(text: str, sections: list[Section]) -> DocumentMeta:
+    """Facts of the main document (see the module docstring)."""
     meta = DocumentMeta()
+    header = _region_lines(text, sections, "header")
+    header_text = "\n".join(header)
+    opening = "\n".join(_region_lines(text, sections, "intro")[:BODY_LINES])
 
-    m = NUMBER.search(head_text)
+    m = NUMBER.search(header_text)
     if m:
         meta.number = re.sub(r"\s+", "", m.group(1))
-    m = DATE.search(head_text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            meta.date = f"{year:04d}-{month:02d}-{day:02d}"
-    m = PLACE_DATE.search(head_text)
-    if m and not m.group(1).lower().startswith("số"):
-        meta.place = m.group(1).strip()
+    meta.date = _date(header_text, opening)
+    for line in header:
+        m = PLACE_DATE.match(NUMBER.sub("", line).strip())  # "Số: 05/TB-UBND Lâm Đồng, ngày ..." on one line
+        if m:
+            meta.place = m.group(0).rsplit(",", 1)[0].strip()
+            break
+    meta.doc_type = next((doc_type_of(line) for line in header if doc_type_of(line)), "")
+    if not meta.doc_type and meta.number:
+        symbol = meta.number.split("/", 1)[-1].split("-")[0]
+        meta.doc_type = SYMBOL_TYPES.get(symbol, "CÔNG VĂN" if any(SUBJECT.match(line) for line in header) else "")
+    meta.title = _title(header)
 
-    type_index = next((i for i, line in enumerate(head) if line.upper() == line and line.strip(" :") in DOC_TYPES), None)
-    if type_index is not None:
-        meta.doc_type = head[type_index].strip(" :")
-        title_lines = []
-        for line in head[type_index + 1 : type_index + 5]:
-            if line.startswith(("Căn cứ", "Ngày", "Thực hiện", "Kính gửi")) or line[:1].isdigit() or re.match(r"^[IVX]+\.", line):
-                break
-            title_lines.append(line)
-            if len(" ".join(title_lines)) > 200:
-                break
-        meta.title = " ".join(title_lines).strip()
+    issuer = []
+    for line in header:
+        if MOTTO.search(line) or NUMBER_LINE.match(line):
+            head = MOTTO.split(line)[0].strip() if MOTTO.search(line) else ""
+            if head and head.isupper():
+                issuer.append(head)
+            break
+        if line.isupper():
+            issuer.append(line)
+    meta.issuer = " ".join(issuer)
 
-    motto_index = next((i for i, line in enumerate(head) if MOTTO.search(line)), None)
-    if motto_index:
-        issuer_lines = [line for line in head[:motto_index] if not line.startswith(("Số", "_", "-"))]
-        meta.issuer = " ".join(issuer_lines).strip()
-    m = PROVINCE.search(meta.issuer or head_text)
-    if m:
-        meta.province = m.group(1).strip()
+    signature = _region_lines(text, sections, "signature")
+    meta.signer = next((line for line in reversed(signature) if is_name_line(line)), "")
+    recipients = _region_lines(text, sections, "recipients")
+    meta.recipients = [re.sub(r"^[-+•]\s*", "", line).rstrip(";.,") for line in recipients[1:]
+                       if line.strip("-+• ")]
+    for source in (meta.issuer, header_text, opening, text[:PROVINCE_SCAN]):
+        m = PROVINCE.search(source)
+        if m:
+            meta.province = m.group(1).strip().title()
+            break
     return meta

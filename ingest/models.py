@@ -13,12 +13,32 @@ class IngestError(Exception):
 
 
 @dataclass(frozen=True)
+class Block:
+    """A paragraph whose extent the file states (a Word paragraph), a table row or a footnote.
+
+    Loaders that know paragraph boundaries pass blocks, so normalisation does not have to guess
+    them from line lengths. ``table`` numbers the table a row belongs to (-1 outside tables).
+    """
+
+    text: str
+    kind: str = "paragraph"  # paragraph | table_header | table_row | footnote
+    table: int = -1
+
+
+@dataclass(frozen=True)
 class Page:
-    """The text of one printed page (1-based), as extracted or OCR'd."""
+    """The text of one printed page (1-based), as extracted or OCR'd.
+
+    ``blocks`` is set by loaders that know paragraph boundaries (Word); ``text`` then holds the
+    same paragraphs one per line. Without blocks, ``text`` holds printed lines to be rejoined.
+    """
 
     number: int
     text: str
     ocr: bool = False
+    blocks: tuple[Block, ...] = ()
+    # A page with images but no text layer, or whose text layer is garbage: a candidate for OCR.
+    needs_ocr: bool = False
 
 
 @dataclass
@@ -65,6 +85,9 @@ class Section:
     start: int
     end: int
     parent: str | None = None
+    # "region" for header/intro/closing/recipients/signature; otherwise the numbering that opened it:
+    # part (Phần/Chương/Mục), article, appendix, form, roman, number, letter.
+    kind: str = ""
 
 
 @dataclass
@@ -83,6 +106,7 @@ class Chunk:
     char_end: int
     lead_in: str = ""  # the sentence introducing the list this chunk is an item of
     content_hash: str = ""
+    kind: str = "text"  # text | table (rows of a table) | footnote
 
 
 @dataclass
@@ -99,7 +123,8 @@ class ParsedDocument:
     sections: list[Section]
     chunks: list[Chunk]
     footnotes: list[str] = field(default_factory=list)
-    status: str = "ok"  # "ok" | "needs_ocr"
+    status: str = "ok"  # "ok" | "needs_ocr" (nothing readable, no chunks) | "partial" (some pages unreadable)
     warnings: list[str] = field(default_factory=list)
     size_bytes: int = 0
     page_count: int = 0
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR

@@ -1,18 +1,31 @@
-"""DocumentParser: one file in, one :class:`ParsedDocument` (or an :class:`IngestError`) out."""
+"""DocumentParser: one file in, one :class:`ParsedDocument` (or an :class:`IngestError`) out.
+
+Steps: load pages (:mod:`ingest.loaders`), OCR pages without a text layer or with a garbled one
+(:mod:`ingest.ocr`, :mod:`ingest.quality`), normalise (:mod:`ingest.normalize`), find regions and
+sections (:mod:`ingest.structure`), read header facts (:mod:`ingest.metadata`) and chunk
+(:mod:`ingest.chunker`).
+
+Unreadable pages are never indexed: when OCR is unavailable (or disabled, or the scan is too long)
+they are left out with a warning, and the document's status says so: ``needs_ocr`` when nothing
+readable remains (stored without chunks), ``partial`` when some pages were left out.
+"""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.chunker import ChunkerConfig, chunk_document
-from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes
+from ingest.loaders import DEFAULT_MAX_PAGES, SUPPORTED_SUFFIXES, load_bytes
 from ingest.metadata import extract_metadata
-from ingest.models import IngestError, ParsedDocument, RawDocument
+from ingest.models import DocumentMeta, IngestError, Page, ParsedDocument, RawDocument
 from ingest.normalize import normalize_pages
+from ingest.ocr import TesseractOcr
+from ingest.quality import score_text
 from ingest.structure import parse_sections
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_OCR_PAGES = 60
 
 
 def doc_id_for(source: str) -> str:
@@ -20,12 +33,32 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:20])) + (f" and {len(numbers) - 20} more" if len(numbers) > 20 else "")
+
+
 @dataclass
 class DocumentParser:
-    """Parses files into documents with sections and chunks. Stateless apart from its settings."""
+    """Parses files into documents with sections and chunks. Stateless apart from its settings.
+
+    Args:
+        chunker: chunk sizes.
+        max_bytes: larger files are refused.
+        max_pages: PDFs with more pages are refused before any text is extracted.
+        ocr_enabled: OCR scanned or garbled pages when Tesseract is available.
+        ocr_cache_dir: folder where OCR results are kept by file hash and page (None: no cache).
+        max_ocr_pages: a document needing OCR on more pages is flagged instead of read.
+    """
 
     chunker: ChunkerConfig = field(default_factory=ChunkerConfig)
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_pages: int = DEFAULT_MAX_PAGES
+    ocr_enabled: bool = True
+    ocr_cache_dir: Path | None = None
+    max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
+
+    def __post_init__(self) -> None:
+        self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None)
 
     def parse_file(self, path: str | Path) -> ParsedDocument:
         path = Path(path)
@@ -38,15 +71,76 @@ class DocumentParser:
 
     def parse_bytes(self, data: bytes, source: str) -> ParsedDocument:
         self._check_size(len(data))
-        return self.parse_raw(load_bytes(data, source))
+        raw = load_bytes(data, source, self.max_pages)
+        if raw.media_type == "application/pdf":
+            raw = self._recognize(raw, data)
+        return self.parse_raw(raw)
+
+    def _recognize(self, raw: RawDocument, data: bytes) -> RawDocument:
+        """OCR the pages that need it; pages that stay unreadable keep ``needs_ocr``."""
+        wanted: dict[int, str] = {}
+        for page in raw.pages:
+            if page.needs_ocr:
+                wanted[page.number] = "no text layer"
+            elif page.text.strip():
+                score = score_text(page.text)
+                if score.garbled:
+                    wanted[page.number] = f"garbled text layer (syllable share {score.syllable_share:.2f})"
+        if not wanted:
+            return raw
+        numbers = sorted(wanted)
+        reason = None if self.ocr_enabled else "OCR is disabled"
+        reason = reason or self._ocr.unavailable_reason
+        if reason is None and len(numbers) > self.max_ocr_pages:
+            reason = f"{len(numbers)} pages need OCR, over the {self.max_ocr_pages}-page limit"
+        texts: dict[int, str] = {}
+        if reason is None:
+            try:
+                texts = self._ocr.recognize(data, numbers, raw.content_hash)
+            except RuntimeError as exc:
+                reason = str(exc)
+        pages = []
+        for page in raw.pages:
+            if page.number not in wanted:
+                pages.append(page)
+            elif page.number in texts and not score_text(texts[page.number]).garbled:
+                pages.append(Page(page.number, texts[page.number], ocr=True))
+            else:
+                pages.append(replace(page, text="", needs_ocr=True))
+        read = [n for n in numbers if n in texts and not pages[n - 1].needs_ocr]
+        if read:
+            raw.warnings.append(f"OCR read page(s) {_page_list(read)} ("
+                                + "; ".join(sorted({wanted[n] for n in read})) + ")")
+        unread = [n for n in numbers if pages[n - 1].needs_ocr]
+        if unread:
+            why = reason or "OCR gave no readable Vietnamese text"
+            raw.warnings.append(f"page(s) {_page_list(unread)} not indexed ("
+                                + "; ".join(sorted({wanted[n] for n in unread})) + f"): {why}")
+        raw.pages = pages
+        raw.needs_ocr = bool(unread)
+        return raw
 
     def parse_raw(self, raw: RawDocument) -> ParsedDocument:
-        normalized = normalize_pages(raw.pages)
+        """Parse a loaded document (no OCR: pages still marked ``needs_ocr`` are left out)."""
+        warnings = list(raw.warnings)
+        pages, dropped = [], []
+        for page in raw.pages:
+            if page.needs_ocr or (not page.ocr and page.text.strip() and score_text(page.text).garbled):
+                dropped.append(page.number)
+                pages.append(Page(page.number, ""))
+            else:
+                pages.append(page)
+        if dropped and not any("not indexed" in w for w in warnings):
+            warnings.append(f"page(s) {_page_list(dropped)} not indexed: no readable text layer and no OCR")
+        normalized = normalize_pages(pages)
+        ocr_pages = [p.number for p in pages if p.ocr]
         if not normalized.text.strip():
-            raise IngestError("no text found (a scan without a text layer needs OCR)")
-        meta = extract_metadata(normalized.text)
-        sections = parse_sections(normalized.text)
-        chunks = chunk_document(normalized.text, sections, normalized.page_starts, meta, self.chunker)
+            if not dropped:
+                raise IngestError("no text found")
+            return self._unreadable(raw, warnings)
+        sections = parse_sections(normalized)
+        meta = extract_metadata(normalized.text, sections)
+        chunks = chunk_document(normalized, sections, meta, self.chunker)
         return ParsedDocument(
             doc_id=doc_id_for(raw.source),
             source=raw.source,
@@ -57,8 +151,20 @@ class DocumentParser:
             page_starts=normalized.page_starts,
             sections=sections,
             chunks=chunks,
-            warnings=list(raw.warnings),
+            footnotes=normalized.footnotes,
+            status="partial" if dropped else "ok",
+            warnings=warnings,
             size_bytes=raw.size_bytes,
+            page_count=len(raw.pages),
+            ocr_pages=ocr_pages,
+        )
+
+    def _unreadable(self, raw: RawDocument, warnings: list[str]) -> ParsedDocument:
+        """A scan that could not be read: stored and flagged, with nothing indexed."""
+        return ParsedDocument(
+            doc_id=doc_id_for(raw.source), source=raw.source, media_type=raw.media_type,
+            content_hash=raw.content_hash, meta=DocumentMeta(), text="", page_starts=[0] * len(raw.pages),
+            sections=[], chunks=[], status="needs_ocr", warnings=warnings, size_bytes=raw.size_bytes,
             page_count=len(raw.pages),
         )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -48,7 +49,16 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
             if outcome.status in ("error", "flagged"):
                 bar.write(f"{outcome.status}: {outcome.source}: {outcome.message}", file=sys.stderr)
 
-        report = container.ingest_runner.ingest_paths(files, on_file=on_file)
+        try:
+            report = container.ingest_runner.ingest_paths(files, on_file=on_file)
+        except (sqlite3.Error, OSError) as exc:
+            from qa_service.ingest_runner import store_write_failure
+
+            disk, message = store_write_failure(exc)
+            raise click.ClickException(
+                f"the store in {container.settings.data_dir} could not be written ({message})"
+                f"{'; the disk is full or failing' if disk else ''}. Files ingested before this one are stored; "
+                "run the command again when the store is writable (stored files are skipped as unchanged).")
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -56,7 +66,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+def _checked_question(question) -> str:
+    """The question under the API's rules (not blank, at most 2,000 characters), else a clear error."""
+    from pydantic import ValidationError
+
+    from qa_service.schemas import AskRequest
+
+    try:
+        return AskRequest(question=question).question
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid question: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+
+
 def _ask_one(container, question: str, k: int):
+    question = _checked_question(question)  # before the store and the model are loaded
     return container.service.ask(question, k=k).model_dump()
 
 
@@ -65,7 +88,7 @@ def _ask_one(container, question: str, k: int):
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--questions", type=click.File("r", encoding="utf-8"),
               help="JSONL file of {id, question}: answer each, one JSON line per question.")
-@click.option("-k", default=10, show_default=True, help="Passages to retrieve.")
+@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="Passages to retrieve.")
 @click.pass_context
 def ask(ctx: click.Context, question: str | None, as_json: bool, questions, k: int) -> None:
     """Answer a question (or a JSONL file of questions) with cited sections."""
@@ -95,7 +118,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, questions, k: i
 
 @main.command()
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, help="Passages to return.")
+@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 200), help="Passages to return.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
@@ -190,6 +213,57 @@ def rebuild(ctx: click.Context, reembed: bool) -> None:
     with tqdm(total=store.catalog.count_chunks(), unit="chunk", disable=not reembed, file=sys.stderr) as bar:
         count = store.rebuild(reembed=reembed, progress=bar.update)
     click.echo(f"rebuilt index of {count} chunks ({store.dense.kind})")
+
+
+def _facts_lines(rows: list, fmt) -> None:
+    for row in rows:
+        click.echo(fmt(row))
+        click.echo(f"    {row.source} · {row.section or '—'} · p. {row.page_start}")
+
+
+@main.command()
+@click.option("--agency", help="Lead or coordinating agency (tone marks optional, e.g. \"so tai chinh\").")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or before YYYY-MM-DD.")
+@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or after YYYY-MM-DD.")
+@click.option("--doc", help="Only this document (doc_id or file name).")
+@click.option("--text", help="Words the task contains.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"tasks": [...], "count": n}.')
+@click.pass_context
+def tasks(ctx: click.Context, agency, due_before, due_after, doc, text, as_json: bool) -> None:
+    """Tasks the stored notices assign: lead agency, coordinators, action, deadline, section."""
+    rows = _container(ctx).facts.tasks(agency=agency, due_before=due_before and due_before.date().isoformat(),
+                                       due_after=due_after and due_after.date().isoformat(), doc=doc, text=text)
+    if as_json:
+        _print_json({"tasks": [r.to_dict() for r in rows], "count": len(rows)})
+        return
+    _facts_lines(rows, lambda r: f"{r.deadline or '—':10}  {r.lead or '(không nêu)'}: {r.action[:160]}")
+
+
+@main.command()
+@click.option("--status", type=click.Choice(["reached", "missed"]), help="Only reached or missed indicators.")
+@click.option("--doc", help="Only this document (doc_id or file name).")
+@click.option("--text", help="Words the row contains.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"indicators": [...], "count": n}.')
+@click.pass_context
+def indicators(ctx: click.Context, status, doc, text, as_json: bool) -> None:
+    """Results and targets the stored documents state, with values as written."""
+    rows = _container(ctx).facts.indicators(doc=doc, text=text, status=status)
+    if as_json:
+        _print_json({"indicators": [r.to_dict() for r in rows], "count": len(rows)})
+        return
+    _facts_lines(rows, _indicator_line)
+
+
+def _indicator_line(row) -> str:
+    line = f"{row.name}: {row.value} {row.unit}".rstrip()
+    for part, template in ((row.comparison, " (so với {})"), (row.status, " [{}]"), (row.period, " · {}")):
+        line += template.format(part) if part else ""
+    return line
+
+
+from eval.cli import eval_group  # noqa: E402  (light: its heavy imports sit inside the commands)
+
+main.add_command(eval_group)
 
 
 if __name__ == "__main__":

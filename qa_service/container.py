@@ -33,13 +33,30 @@ class Container:
 
         s = self.settings
         return DocumentParser(chunker=ChunkerConfig(s.chunk_target_chars, s.chunk_max_chars),
-                              max_bytes=int(s.max_file_mb * 1024 * 1024))
+                              max_bytes=int(s.max_file_mb * 1024 * 1024), max_pages=s.max_pages,
+                              ocr_enabled=s.ocr_enabled, ocr_cache_dir=s.data_dir / "ocr-cache",
+                              max_ocr_pages=s.max_ocr_pages)
+
+    @cached_property
+    def facts(self):
+        """Tasks and indicators in the catalog's SQLite file; documents stored before facts existed are backfilled.
+
+        Opens the catalog without the embedder, so ``notice-qa tasks`` starts fast.
+        """
+        from index.catalog import Catalog
+        from index.facts_store import FactsStore
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        catalog = Catalog(self.settings.data_dir / "catalog.sqlite3")
+        facts = FactsStore(catalog.path)
+        facts.backfill(catalog)
+        return facts
 
     @cached_property
     def ingest_runner(self):
         from qa_service.ingest_runner import IngestRunner
 
-        return IngestRunner(self.parser, self.store)
+        return IngestRunner(self.parser, self.store, facts=self.facts)
 
     @cached_property
     def retriever(self):
@@ -48,16 +65,47 @@ class Container:
         s = self.settings
         return HybridRetriever(self.store, RetrievalConfig(mode=s.retrieval_mode, dense_weight=s.dense_weight,
                                                            lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
-                                                           candidates=s.candidates))
+                                                           candidates=s.candidates, fusion=s.fusion,
+                                                           restore_tones=s.restore_tones))
 
     @cached_property
     def answerer(self):
+        """The extractive answerer, or the LLM answerer (``answerer=llm``) falling back to it."""
+        from qa_service.answering.context import StoreContext
         from qa_service.answering.extractive import ExtractiveAnswerer
+        from qa_service.answering.facts import TaskRowSource
 
-        return ExtractiveAnswerer()
+        s = self.settings
+        sources = [TaskRowSource(self.facts, self.store)] if s.answer_from_tasks else []
+        extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources)
+        if s.answerer != "llm":
+            return extractive
+        if not (s.llm_base_url and s.llm_model):
+            raise ValueError("answerer=llm needs NOTICE_QA_LLM_BASE_URL and NOTICE_QA_LLM_MODEL")
+        from qa_service.answering.llm import LLMAnswerer, LLMConfig
+
+        return LLMAnswerer(LLMConfig(base_url=s.llm_base_url, model=s.llm_model, api_key=s.llm_api_key,
+                                     temperature=s.llm_temperature, timeout_s=s.llm_timeout_s,
+                                     max_passages=s.llm_max_passages), fallback=extractive)
 
     @cached_property
     def service(self):
         from qa_service.service import QAService
 
         return QAService(self.retriever, self.answerer, top_k=self.settings.top_k)
+
+    @cached_property
+    def archive(self):
+        from qa_service.archive import Archive
+
+        return Archive(self.store, self.service.search, window=self.settings.search_window)
+
+    def with_query_settings(self, **overrides) -> "Container":
+        """A container with query-time settings changed (retrieval, answering) sharing this one's embedder
+        and store, so configurations compared side by side load the model and the index once.
+
+        Overrides must not change what the store holds (data directory, embedder, ingestion settings).
+        """
+        derived = Container(Settings(**{**self.settings.model_dump(), **overrides}))
+        derived.embedder, derived.store = self.embedder, self.store
+        return derived

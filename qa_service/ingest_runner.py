@@ -1,13 +1,38 @@
-"""Ingest a batch of files into the store with a per-file report; one bad file never stops the batch."""
+"""Ingest a batch of files into the store with a per-file report; one bad file never stops the batch.
+
+Saving the index caches (FAISS, BM25) is best effort: every stored document is already committed to the
+catalog, and caches that could not be written (a full disk) are rebuilt from it at the next open, so
+a failed save is reported as a warning instead of failing documents that are safely stored.
+"""
 from __future__ import annotations
 
+import errno
+import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from index.facts_store import FactsStore
 from index.store import NoticeStore
 from ingest.models import IngestError
 from ingest.pipeline import DocumentParser, discover
+
+log = logging.getLogger("notice_qa.ingest")
+
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_DISK_MESSAGES = ("disk is full", "disk I/O error")  # SQLite's SQLITE_FULL and SQLITE_IOERR
+
+
+def store_write_failure(exc: BaseException) -> tuple[bool, str]:
+    """Whether a failed store write (``sqlite3.Error`` or ``OSError``) means a full or failing disk, and
+    the original error's message. The original may sit in the exception chain: after SQLite rolls back a
+    failed commit by itself, a second rollback raises "no transaction is active" over it."""
+    root = exc
+    while root.__context__ is not None and isinstance(root.__context__, (sqlite3.Error, OSError)):
+        root = root.__context__
+    disk = (isinstance(root, OSError) and root.errno in _DISK_ERRNOS) or any(m in str(root) for m in _DISK_MESSAGES)
+    return disk, str(root)
 
 
 @dataclass
@@ -23,27 +48,31 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the batch, e.g. index caches not saved
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     @property
     def ok(self) -> bool:
-        return self.count("error") == 0
+        return self.count("error") == 0 and not self.warnings
 
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "unchanged", "flagged", "error") if self.count(s)]
-        return f"{len(self.files)} files: " + (", ".join(parts) or "nothing to do")
+        return f"{len(self.files)} files: " + (", ".join(parts) or "nothing to do") + \
+            "".join(f"; {w}" for w in self.warnings)
 
     def to_dict(self) -> dict:
-        return {"files": [asdict(f) for f in self.files], "summary": self.summary()}
+        return {"files": [asdict(f) for f in self.files], "summary": self.summary(), "warnings": self.warnings}
 
 
 class IngestRunner:
-    def __init__(self, parser: DocumentParser, store: NoticeStore, save_every: int = 20):
+    def __init__(self, parser: DocumentParser, store: NoticeStore, save_every: int = 20,
+                 facts: FactsStore | None = None):
         self.parser = parser
         self.store = store
         self.save_every = save_every
+        self.facts = facts  # tasks and indicators, re-extracted when a document is added or changed
 
     def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
                      ) -> IngestReport:
@@ -55,9 +84,10 @@ class IngestRunner:
                 if on_file:
                     on_file(outcome)
                 if i % self.save_every == 0:
-                    self.store.save()
+                    self._save()
         finally:
-            self.store.save()
+            if warning := self._save():
+                report.warnings.append(warning)
         return report
 
     def ingest_bytes(self, data: bytes, source: str) -> FileOutcome:
@@ -66,8 +96,19 @@ class IngestRunner:
         except IngestError as exc:
             return FileOutcome(path=source, source=source, status="error", message=str(exc))
         outcome = self._store(doc, source)
-        self.store.save()
+        if warning := self._save():
+            outcome.message = "; ".join(m for m in (outcome.message, warning) if m)
         return outcome
+
+    def _save(self) -> str:
+        """Save the index caches; on failure log it and return a warning (nothing stored is lost)."""
+        try:
+            self.store.save()
+        except Exception as exc:  # noqa: BLE001  faiss reports a full disk as RuntimeError, numpy as OSError
+            log.exception("index caches not saved")
+            return (f"index files not saved ({exc}); the documents are stored and the index is rebuilt "
+                    "from the catalog at the next start")
+        return ""
 
     def _ingest_one(self, path: Path) -> FileOutcome:
         try:
@@ -79,5 +120,11 @@ class IngestRunner:
     def _store(self, doc, path: str) -> FileOutcome:
         result = self.store.upsert(doc)
         status = "flagged" if doc.status != "ok" and result.status != "unchanged" else result.status
+        warnings = list(doc.warnings)
+        if self.facts is not None and doc.status == "ok":
+            try:
+                self.facts.sync(doc)  # no-op when the document's facts are current
+            except Exception as exc:  # noqa: BLE001  the document is stored; only its task/indicator rows are missing
+                warnings.append(f"facts not extracted: {exc}")
         return FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id,
-                           message="; ".join(doc.warnings))
+                           message="; ".join(warnings))

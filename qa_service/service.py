@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from index.retriever import HybridRetriever, ScoredChunk, SearchFilters
-from qa_service.answering.base import Answerer
+from qa_service.answering.base import QUOTE_JOINER, Answer, Answerer, CitedQuote, Token
 from qa_service.schemas import AskResponse, Citation, Passage
 
 MIN_PASSAGES = 10
@@ -15,7 +16,23 @@ def to_passage(hit: ScoredChunk) -> Passage:
     return Passage(doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
                    section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=c.text,
                    score=round(hit.score, 6), doc_type=c.doc_type, number=c.number, date=c.date,
-                   chunk_id=c.chunk_id)
+                   chunk_id=c.chunk_id, char_start=c.char_start, char_end=c.char_end)
+
+
+def to_citation(quote: CitedQuote) -> Citation:
+    """The citation of a quote, with where the quoted words stand in the document text (the whole
+    passage when the answerer reworded them)."""
+    c = quote.hit.chunk
+    # A quote may join several pieces (QUOTE_JOINER), one of them perhaps the lead-in of a parent section
+    # standing outside the passage: span the pieces found in the passage.
+    found = [(at, at + len(piece)) for piece in (quote.quote.split(QUOTE_JOINER) if quote.quote else [])
+             if piece and (at := c.text.find(piece)) >= 0]
+    start, end = ((c.char_start + min(a for a, _ in found), c.char_start + max(b for _, b in found)) if found
+                  else (c.char_start, c.char_end))
+    return Citation(marker=quote.marker, doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
+                    section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=quote.quote,
+                    doc_type=c.doc_type, number=c.number, date=c.date, chunk_id=c.chunk_id,
+                    char_start=start, char_end=end)
 
 
 class QAService:
@@ -33,15 +50,34 @@ class QAService:
         timings: dict[str, float] = {}
         hits = self.search(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
         t = time.perf_counter()
-        answer = self.answerer.answer(question, hits)
+        answer = self.answerer.answer(question, hits, filters)
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
-        citations = [
-            Citation(marker=q.marker, doc_id=q.hit.chunk.doc_id, source=q.hit.chunk.source, title=q.hit.chunk.title,
-                     section=q.hit.chunk.section, section_title=q.hit.chunk.section_title,
-                     page_start=q.hit.chunk.page_start, page_end=q.hit.chunk.page_end, text=q.quote,
-                     doc_type=q.hit.chunk.doc_type, number=q.hit.chunk.number, date=q.hit.chunk.date)
-            for q in answer.citations
-        ]
+        return self._response(question, hits, answer, timings, started)
+
+    def ask_stream(self, question: str, k: int | None = None,
+                   filters: SearchFilters | None = None) -> Iterator[str | AskResponse]:
+        """The answer's text as the answerer produces it (strings), then the full :class:`AskResponse`.
+
+        The final response is authoritative: an LLM answer whose citations fail the checks is
+        replaced there by the extractive answer, after its text was streamed.
+        """
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        hits = self.search(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
+        t = time.perf_counter()
+        answer: Answer | None = None
+        for event in self.answerer.stream(question, hits, filters):
+            if isinstance(event, Token):
+                yield event.text
+            else:
+                answer = event
+        timings["answer_ms"] = (time.perf_counter() - t) * 1000
+        yield self._response(question, hits, answer, timings, started)
+
+    @staticmethod
+    def _response(question: str, hits: list[ScoredChunk], answer: Answer, timings: dict[str, float],
+                  started: float) -> AskResponse:
+        citations = [to_citation(q) for q in answer.citations]
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return AskResponse(question=question, answer=answer.text, abstained=answer.abstained, citations=citations,
                            passages=[to_passage(h) for h in hits],

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,24 +20,51 @@ class Settings(BaseSettings):
 
     # Retrieval
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
-    dense_weight: float = 1.0
+    # "score": weighted sum of min-max normalised scores; "rrf": weighted reciprocal rank fusion.
+    # Score fusion with dense 0.5 / lexical 1 ranked best on the dev notices and ALQAC (docs/retrieval.md).
+    fusion: Literal["score", "rrf"] = "score"
+    dense_weight: float = 0.5
     lexical_weight: float = 1.0
     rrf_k: int = 60
+    restore_tones: bool = Field(True, description="Embed queries typed without tone marks with the marks restored.")
     candidates: int = 50
     top_k: int = 10
 
     # Ingestion
     max_file_mb: float = 50.0
-    chunk_target_chars: int = 700
-    chunk_max_chars: int = 1200
+    max_pages: int = Field(1500, description="PDFs with more pages are refused before extraction.")
+    ocr_enabled: bool = Field(True, description="OCR scans and garbled text layers when Tesseract is installed.")
+    max_ocr_pages: int = Field(60, description="A document needing OCR on more pages is flagged instead.")
+    chunk_target_chars: int = 600  # see docs/ingestion.md (Chunks)
+    chunk_max_chars: int = 900
 
     # Answering
     answerer: Literal["extractive", "llm"] = "extractive"
+    answer_from_tasks: bool = Field(True, description="The extractive answerer also quotes the stored task rows "
+                                                      "(agency and deadline questions across notices).")
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = Field(60.0, description="An LLM call taking longer falls back to the extractive answer.")
+    llm_max_passages: int = Field(6, description="Passages shown to the LLM, best first.")
 
     # HTTP
     api_key: str = Field("", description="Required for write endpoints when set.")
+    read_api_key: str = Field("", description="When set, every /v1 endpoint needs X-API-Key: this key or "
+                                             "api_key (which must then be set too).")
     max_upload_mb: float = 20.0
+    max_json_kb: int = Field(256, description="Largest request body other than an upload.")
+    search_window: int = Field(200, description="Ranked results one archive search can page through.")
     cors_origins: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reads_closed_only_with_writes_closed(self) -> "Settings":
+        for name in ("api_key", "read_api_key"):  # keys travel in an HTTP header: ASCII, outer spaces dropped
+            key = getattr(self, name)
+            if key != key.strip() or not all(" " <= c <= "~" for c in key):
+                raise ValueError(f"NOTICE_QA_{name.upper()} must be printable ASCII without outer spaces")
+        if self.read_api_key and not self.api_key:
+            raise ValueError("NOTICE_QA_READ_API_KEY needs NOTICE_QA_API_KEY too: otherwise writes would be open "
+                             "while reads are closed")
+        return self

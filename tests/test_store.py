@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from conftest import EXAMPLES, make_container
+from index.dense import DenseIndex
 from index.store import NoticeStore, StoreError
 from ingest.pipeline import DocumentParser
 
@@ -86,3 +88,51 @@ def test_store_refuses_another_embedder(tmp_path, examples_container):
     other.model_id = "other-model"
     with pytest.raises(StoreError, match="built with embedder"):
         NoticeStore(data, other)
+
+
+def test_parser_change_on_an_unchanged_file_replaces_its_chunks(tmp_path):
+    """The fingerprint covers the parsed chunks, not only the file bytes."""
+    container = make_container(tmp_path / "store")
+    container.ingest_runner.ingest_paths([TXT])
+    before = container.store.catalog.count_chunks()
+    finer = make_container(tmp_path / "store", chunk_target_chars=150, chunk_max_chars=300)
+    again = finer.ingest_runner.ingest_paths([TXT])
+    assert [f.status for f in again.files] == ["replaced"]
+    assert finer.store.catalog.count_chunks() > before
+    assert [f.status for f in finer.ingest_runner.ingest_paths([TXT]).files] == ["unchanged"]
+    assert finer.store.dense.size == finer.store.lexical.size == finer.store.catalog.count_chunks()
+
+
+def test_index_kind_is_recorded_and_rebuild_keeps_everything(tmp_path):
+    container = make_container(tmp_path / "store")
+    container.ingest_runner.ingest_paths([EXAMPLES])
+    stats = container.store.stats()
+    assert stats.dense_kind == "flat" == container.store.catalog.get_meta("dense_kind")
+    assert json.loads((tmp_path / "store" / "dense.json").read_text())["kind"] == "flat"
+    assert stats.chunks == stats.dense_size == stats.lexical_size > 0
+    assert container.store.rebuild() == stats.chunks
+    assert container.store.stats().generation == stats.generation  # a rebuild changes no data
+    assert _query_sources(container, "kịch bản thu ngân sách năm 2025")[0] == TXT.name
+
+
+def test_ivf_index_searches_filters_removes_and_persists(tmp_path):
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(10, 3010, dtype=np.int64)
+    dense = DenseIndex.build(32, [(ids[:1500], vectors[:1500]), (ids[1500:], vectors[1500:])], 3000, kind="ivf",
+                             nprobe=8)
+    assert dense.kind == "ivf" and dense.size == 3000
+    assert dense.search(vectors[42], 1)[0][0] == 52  # a stored vector finds itself
+    allowed = ids[2000:2005]
+    filtered = dense.search(vectors[0], 10, allowed)
+    assert sorted(i for i, _ in filtered) == sorted(allowed.tolist())  # exact inside a small filter
+    dense.remove([52, 53])
+    assert dense.size == 2998 and 52 not in {i for i, _ in dense.search(vectors[42], 5)}
+    dense.save(tmp_path / "dense.faiss", generation=7)
+    loaded = DenseIndex.load(tmp_path / "dense.faiss")
+    assert (loaded.kind, loaded.size, loaded.generation, loaded.nprobe) == ("ivf", 2998, 7, 8)
+    assert loaded.search(vectors[100], 1)[0][0] == 110
+    loaded.remove([110])  # removal still works after a reload
+    assert loaded.size == 2997
+    assert DenseIndex.kind_for(10) == "flat" and DenseIndex.kind_for(10_000_000) == "ivf"

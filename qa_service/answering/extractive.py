@@ -1,49 +1,189 @@
-"""Extractive answerer: the sentences of the top passages that best cover the question, cited."""
+"""Extractive answerer: quotes the units of the passages that answer the question, with [n] markers.
+
+Steps: read the question (:mod:`question`), split the best passages into units with their
+introducing sentences (:mod:`units`), score and select units (:mod:`scoring`), decide whether the
+selection answers at all (:mod:`abstain`), then compose the answer in the document's own words,
+one marker per cited passage.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from index.retriever import ScoredChunk
-from index.text import fold, tokenize
-from qa_service.answering.base import NOT_FOUND_VI, Answer, CitedQuote
-
-UNIT_SPLIT = re.compile(r"\n|(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])")
-STOP = {fold(w) for w in (
-    "của", "và", "các", "những", "là", "gì", "nào", "bao", "nhiêu", "theo", "trong", "được", "có", "cho", "về",
-    "với", "tại", "the", "of", "what", "which", "is", "a", "an", "to", "in", "for", "how", "ai", "không",
-)}
-MAX_ANSWER_CHARS = 400
-
-
-def _terms(text: str) -> set[str]:
-    return {t for t in (fold(tok) for tok in tokenize(text)) if t not in STOP}
+from index.retriever import ScoredChunk, SearchFilters
+from qa_service.answering.abstain import AbstentionPolicy
+from qa_service.answering.agencies import lead_agency
+from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, Answerer, CitedQuote, StatementSource
+from qa_service.answering.context import DocumentContext, NoContext
+from qa_service.answering.question import LIST, LIST_KIND, QuestionAnalysis, analyze
+from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
+from qa_service.answering.units import ITEM_START, SENTENCE_END, Unit, place_statement, split_units
 
 
-class ExtractiveAnswerer:
-    def __init__(self, passages_considered: int = 5, min_coverage: float = 0.35):
-        self.passages_considered = passages_considered
-        self.min_coverage = min_coverage
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    """How many retrieved passages are read for units."""
 
-    def answer(self, question: str, hits: list[ScoredChunk]) -> Answer:
-        wanted = _terms(question)
-        if not hits or not wanted:
-            return Answer(NOT_FOUND_VI, abstained=True)
-        best: tuple[float, ScoredChunk, str] | None = None
-        for rank, hit in enumerate(hits[: self.passages_considered]):
-            for unit in UNIT_SPLIT.split(hit.chunk.text):
-                unit = unit.strip()
-                if len(unit) < 15:
-                    continue
-                context = _terms(f"{hit.chunk.section_title} {hit.chunk.lead_in} {unit}")
-                coverage = len(wanted & context) / len(wanted)
-                score = coverage - 0.03 * rank - 0.0002 * max(0, len(unit) - MAX_ANSWER_CHARS)
-                if best is None or score > best[0]:
-                    best = (score, hit, unit)
-        if best is None or best[0] < self.min_coverage:
-            return Answer(NOT_FOUND_VI, abstained=True)
-        _, hit, unit = best
-        if len(unit) > MAX_ANSWER_CHARS:
-            unit = unit[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0] + " …"
-        return Answer(f"{unit} [1]", abstained=False, citations=[CitedQuote(1, hit, unit)])
+    passages: int = 6
 
 
+def _cut(text: str, limit: int) -> str:
+    """The start of ``text`` up to about ``limit`` characters, ended at a clause or word boundary."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(mark) for mark in (";", ",", ":"))
+    cut = cut if cut >= limit // 2 else head.rfind(" ")
+    return head[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+
+
+def _answer_piece(text: str, limit: int | None = None, keep: str = "") -> str:
+    """A unit as it reads inside an answer: without its bullet or item marker.
+
+    An item of a gathered list is cut after about ``limit`` characters (the citation quotes it whole);
+    ``keep`` (a deadline as written) stays visible: the clause holding it follows the cut start.
+    """
+    text = ITEM_START.sub("", text, count=1).strip().lstrip(";,.: ")
+    if limit is None or len(text) <= limit:
+        return text
+    at = text.find(keep) if keep else -1
+    if at < 0 or at + len(keep) <= limit:
+        return _cut(text, limit)
+    start = max(text.rfind(mark, 0, at) for mark in (";", ",", ".", ":")) + 1
+    clause = _cut(text[start:].strip(), max(limit // 2, len(keep) + at - start + 1))
+    return f"{_cut(text, max(limit - len(clause), limit // 3)).removesuffix(' …')} … {clause}"
+
+
+def _lead_piece(lead: str, limit: int | None) -> str:
+    """An introducing sentence inside an answer. In a gathered list it is shown only when it names the
+    agency its items are assigned to, and a long one by its last sentence (the words closest to the items)."""
+    if limit is None:
+        return _answer_piece(lead)
+    if not lead_agency(lead):
+        return ""
+    if len(lead) > limit:
+        sentences = [p for p in SENTENCE_END.split(lead) if p.strip()]
+        lead = sentences[-1] if sentences else lead
+    return _answer_piece(lead, limit)
+
+
+def _doc_label(hit: ScoredChunk) -> str:
+    c = hit.chunk
+    if re.search(r"\d", c.number or ""):
+        return f"{c.doc_type.capitalize()} {c.number}".strip()
+    return re.sub(r"\.\w+$", "", c.source)
+
+
+class ExtractiveAnswerer(Answerer):
+    """The default, offline answerer: quotes the document, never paraphrases.
+
+    Args:
+        context: document look-ups (introducing sentences of parent sections, document texts);
+            without one, answers rely on the retrieved passages alone.
+        abstention: decides when the evidence does not answer the question.
+        sources: extra statement sources (e.g. structured task rows) whose statements compete with
+            the passages' own units.
+        scoring: weights of the unit score.
+        config: how many passages are read.
+    """
+
+    def __init__(self, context: DocumentContext | None = None, abstention: AbstentionPolicy | None = None,
+                 sources: Sequence[StatementSource] = (), scoring: ScoringConfig = ScoringConfig(),
+                 config: ExtractiveConfig = ExtractiveConfig()):
+        self.context = context or NoContext()
+        self.abstention = abstention or AbstentionPolicy()
+        self.sources = list(sources)
+        self.scoring = scoring
+        self.config = config
+
+    # -- evidence ----------------------------------------------------------------------------
+    def _split(self, hit: ScoredChunk, rank: int) -> list[Unit]:
+        parent_lead = "" if hit.chunk.lead_in else self.context.section_lead(hit.chunk)
+        return split_units(hit, rank, parent_lead)
+
+    def units(self, analysis: QuestionAnalysis, hits: list[ScoredChunk],
+              filters: SearchFilters | None = None) -> list[Unit]:
+        """Units of the best passages, plus the statements of the extra sources placed in their passages."""
+        units: list[Unit] = []
+        by_chunk: dict[int, list[Unit]] = {}
+        # English questions reach Vietnamese passages through meaning alone: read every retrieved passage.
+        depth = len(hits) if analysis.language == "en" else self.config.passages
+        for rank, hit in enumerate(hits[:depth]):
+            split = self._split(hit, rank)
+            by_chunk.setdefault(hit.chunk.chunk_id, split)
+            units.extend(split)
+        ranks = {h.chunk.chunk_id: r for r, h in reversed(list(enumerate(hits)))}
+        for source in self.sources:
+            for statement in source.statements(analysis, hits, filters):
+                chunk_id = statement.hit.chunk.chunk_id
+                # A passage retrieval did not return ranks after those it did.
+                rank = ranks.get(chunk_id, max(len(hits), self.config.passages))
+                if chunk_id not in by_chunk:
+                    by_chunk[chunk_id] = self._split(statement.hit, rank)
+                unit = place_statement(statement.text, by_chunk[chunk_id], statement.hit, rank, statement.lead,
+                                       statement.deadlines, statement.deadline_text)
+                if unit is not None:
+                    units.append(unit)
+        return units
+
+    def select(self, analysis: QuestionAnalysis, hits: list[ScoredChunk],
+               filters: SearchFilters | None = None) -> Selection:
+        """The units the answer would quote (empty when there is nothing to read)."""
+        units = [u for u in self.units(analysis, hits, filters) if len(u.text) >= 8]
+        # A question may only filter ("what is due before 31/01/2024?"): no terms, but a bound to meet.
+        if not units or not (analysis.terms or analysis.bound):
+            return Selection()
+        scorer = UnitScorer(analysis, units, self.scoring, self.context)
+        scored = [scorer.score(u) for u in units]
+        return select(scorer, scored, multi_document=analysis.multi_document,
+                      wants_list=analysis.kind == LIST_KIND or LIST in analysis.facets)
+
+    # -- answer ------------------------------------------------------------------------------
+    def answer(self, question: str, hits: list[ScoredChunk], filters: SearchFilters | None = None) -> Answer:
+        analysis = analyze(question)
+        selection = self.select(analysis, hits, filters)
+        verdict = self.abstention.judge(analysis, selection)
+        if verdict.abstain:
+            return Answer(NOT_FOUND_VI, abstained=True, reason=verdict.reason)
+        return compose(selection, self.scoring.item_chars)
+
+
+def compose(selection: Selection, item_chars: int | None = None) -> Answer:
+    """The answer text and its citations: one marker per passage, documents in order of relevance and
+    passages in reading order within a document; items of a gathered list are quoted up to about
+    ``item_chars`` characters each."""
+    limit = item_chars if selection.gathered else None
+    groups: dict[int, list[ScoredUnit]] = {}
+    for scored in selection.units:
+        groups.setdefault(scored.unit.hit.chunk.chunk_id, []).append(scored)
+    by_document: dict[str, list[list[ScoredUnit]]] = {}
+    for group in groups.values():
+        by_document.setdefault(group[0].unit.hit.chunk.doc_id, []).append(group)
+    several_documents = len(by_document) > 1
+    parts, citations = [], []
+    for doc_groups in by_document.values():
+        doc_parts = []
+        doc_groups.sort(key=lambda g: g[0].unit.hit.chunk.char_start)
+        for group in doc_groups:
+            group.sort(key=lambda s: s.unit.start)
+            quote_pieces: list[str] = []
+            answer_pieces: list[str] = []
+            lead = next((s.unit.lead for s in group if s.use_lead), "")
+            if lead and not any(s.unit.text == lead for s in group):
+                quote_pieces.append(lead)
+                answer_pieces.append(_lead_piece(lead, limit))
+            for s in group:
+                # The citation quotes the whole line (or sentence) the unit is part of, once.
+                quote = s.unit.context or s.unit.text
+                if quote not in quote_pieces:
+                    quote_pieces.append(quote)
+                answer_pieces.append(_answer_piece(s.unit.text, limit, s.unit.deadline_text))
+            marker = len(citations) + 1
+            citations.append(CitedQuote(marker, group[0].unit.hit, QUOTE_JOINER.join(quote_pieces)))
+            doc_parts.append(f"{' '.join(p for p in answer_pieces if p)} [{marker}]")
+        text = " ".join(doc_parts)
+        if several_documents:
+            text = f"{_doc_label(doc_groups[0][0].unit.hit)}: {text}"
+        parts.append(text)
+    return Answer("\n".join(parts) if several_documents else " ".join(parts), abstained=False, citations=citations)

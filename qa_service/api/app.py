@@ -1,16 +1,13 @@
 """FastAPI application factory."""
 from __future__ import annotations
 
-from pathlib import Path
+from fastapi import Depends, FastAPI
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-
+from qa_service.api.deps import require_read_key
+from qa_service.api.errors import install_error_handlers
+from qa_service.api.limits import BodySizeLimit
 from qa_service.container import Container
 from qa_service.settings import Settings
-
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -20,19 +17,25 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                   description="Question answering over Vietnamese government notices, with cited sections.")
     app.state.container = container
 
-    from qa_service.api.routes import router
+    from qa_service.api.documents import router as documents_router
+    from qa_service.api.facts import router as facts_router
+    from qa_service.api.routes import health_router, router
+    from qa_service.api.stream import router as stream_router
+    from qa_service.api.web import router as web_router
 
-    app.include_router(router)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
-                  for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"detail": "invalid request", "errors": errors})
-
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+    reads = [Depends(require_read_key)]  # a no-op unless NOTICE_QA_READ_API_KEY is set
+    app.include_router(health_router)
+    app.include_router(router, dependencies=reads)
+    app.include_router(stream_router, dependencies=reads)
+    app.include_router(documents_router, dependencies=reads)
+    app.include_router(facts_router, dependencies=reads)
+    app.include_router(web_router)
+    install_error_handlers(app)
+    settings = container.settings
+    upload_bytes = int(settings.max_upload_mb * 1024 * 1024) + 64 * 1024  # room for the multipart framing
+    app.add_middleware(
+        BodySizeLimit, default=(settings.max_json_kb * 1024, f"request body is over {settings.max_json_kb} kB"),
+        per_path={"/v1/documents": (upload_bytes, f"upload is over the {settings.max_upload_mb:g} MB limit")})
 
     if container.settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -1,4 +1,8 @@
-"""Dependencies injected into the routers: the container of the running app, and the API key check."""
+"""Dependencies injected into the routers: the container of the running app, and the API key checks.
+
+Keys are compared with :func:`hmac.compare_digest` on their UTF-8 bytes, so the time a check takes
+does not depend on how many leading characters of a guess are right.
+"""
 from __future__ import annotations
 
 import hmac
@@ -12,9 +16,24 @@ def get_container(request: Request) -> Container:
     return request.app.state.container
 
 
+def _matches(given: str | None, *expected: str) -> bool:
+    """Whether ``given`` equals one of the configured (non-empty) keys, in constant time per key."""
+    offered = (given or "").encode()
+    return any(hmac.compare_digest(offered, key.encode()) for key in expected if key)
+
+
 def require_write_key(container: Container = Depends(get_container),
                       x_api_key: str | None = Header(default=None)) -> None:
     """Write endpoints need ``X-API-Key`` when an API key is configured (compared in constant time)."""
     expected = container.settings.api_key
-    if expected and not hmac.compare_digest((x_api_key or "").encode(), expected.encode()):
+    if expected and not _matches(x_api_key, expected):
+        raise HTTPException(status_code=401, detail="missing or wrong API key (X-API-Key header)")
+
+
+def require_read_key(container: Container = Depends(get_container),
+                     x_api_key: str | None = Header(default=None)) -> None:
+    """Every ``/v1`` endpoint needs ``X-API-Key`` when a read key is configured; the read key or the
+    write key is accepted (whoever may write may read)."""
+    settings = container.settings
+    if settings.read_api_key and not _matches(x_api_key, settings.read_api_key, settings.api_key):
         raise HTTPException(status_code=401, detail="missing or wrong API key (X-API-Key header)")

@@ -1,36 +1,52 @@
-"""Routes of the v1 API. Handlers are sync so FastAPI runs the CPU work in its thread pool."""
+"""Routes for asking and searching. Handlers are sync so FastAPI runs their CPU work in its thread pool."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from typing import Annotated
 
-from index.retriever import SearchFilters
+from fastapi import APIRouter, Depends, Query
+
 from qa_service.api.deps import get_container
+from qa_service.api.export import csv_download, json_download
 from qa_service.container import Container
-from qa_service.schemas import AskRequest, AskResponse, SearchResponse
-from qa_service.service import to_passage
+from qa_service.schemas import AskRequest, AskResponse, ErrorResponse, Facets, SearchParams, SearchResponse
 
 router = APIRouter()
+# Open even when reads need a key (NOTICE_QA_READ_API_KEY), so monitoring needs no secret.
+health_router = APIRouter()
+
+ERRORS = {400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+CSV = {"content": {"text/csv": {}}, "description": "The results (format=csv: a CSV download)."}
+SEARCH_COLUMNS = ["rank", "score", "doc_id", "source", "doc_type", "number", "date", "title", "section",
+                  "section_title", "page_start", "page_end", "chunk_id", "text"]
 
 
-@router.get("/healthz")
+@health_router.get("/healthz")
 def healthz(container: Container = Depends(get_container)) -> dict:
     store = container.store
     return {"status": "ok", "documents": len(store.documents()), "chunks": store.catalog.count_chunks(),
             "embedder": store.embedder.model_id}
 
 
-@router.post("/v1/ask", response_model=AskResponse)
+@router.post("/v1/ask", response_model=AskResponse, responses=ERRORS)
 def ask(request: AskRequest, container: Container = Depends(get_container)) -> AskResponse:
-    question = request.question.strip()
-    if not question:
-        raise HTTPException(status_code=422, detail="question is empty")
-    return container.service.ask(question, k=request.k)
+    """Answer a question with cited sections, from the documents matching ``filters`` (all by default)."""
+    return container.service.ask(request.question, k=request.k, filters=container.archive.scope(request.filters))
 
 
-@router.get("/v1/search", response_model=SearchResponse)
-def search(q: str = Query(min_length=1, max_length=2000), k: int = Query(10, ge=1, le=100),
-           container: Container = Depends(get_container)) -> SearchResponse:
-    if not q.strip():
-        raise HTTPException(status_code=422, detail="query is empty")
-    hits = container.service.search(q.strip(), k=k, filters=SearchFilters())
-    return SearchResponse(passages=[to_passage(h) for h in hits])
+@router.get("/v1/search", response_model=SearchResponse, responses={**ERRORS, 200: CSV})
+def search(params: Annotated[SearchParams, Query()], container: Container = Depends(get_container)):
+    """Ranked passages with the query's words marked (``highlights``: offsets into ``text``), filtered,
+    paginated, optionally grouped by document; ``format=csv|json`` downloads the page."""
+    result = container.archive.search(params)
+    if params.format == "csv":
+        return csv_download((p.model_dump() for p in result.passages), SEARCH_COLUMNS, "notice-qa-search")
+    if params.format == "json":
+        return json_download(result, "notice-qa-search")
+    return result
+
+
+@router.get("/v1/facets", response_model=Facets)
+def facets(container: Container = Depends(get_container)) -> Facets:
+    """Document types, issuing bodies, provinces and the date range in the store, for filter menus."""
+    return container.archive.facets()
+

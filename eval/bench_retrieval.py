@@ -1,0 +1,257 @@
+"""Retrieval benchmarks (a script, not a test): quality on question sets, ingest throughput, latency.
+
+Quality: hit@1/3/5/10 and MRR@10 of dense, lexical and hybrid retrieval (the product's
+``HybridRetriever`` with its default settings, only the mode changed), with the metric definitions
+of ``eval.metrics`` (evidence matching of ``eval.matching``). Notice questions are also asked
+typed without tone marks (folded with ``index.text.fold``)::
+
+    python -m eval.bench_retrieval quality --dataset notices --store /tmp/store [--corpus ../shared/corpus]
+    python -m eval.bench_retrieval quality --dataset alqac --store /tmp/alqac-store
+
+A store directory that already holds the corpus is reused (re-ingesting unchanged files is free).
+
+Speed: ingest throughput (chunks/s) of a folder, and search latency p50/p95 of one query (embed +
+dense + lexical + fusion, as ``HybridRetriever.search`` reports them) on the real corpus and on
+synthetic stores of N chunks (random unit vectors, texts drawn from the corpus's syllables with the
+corpus's chunk lengths), with the process's resident memory::
+
+    python -m eval.bench_retrieval speed --corpus ../shared/corpus --sizes 100000,1000000 [--threads 2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+MODES = ("dense", "lexical", "hybrid")
+
+
+def _rss_mb() -> float:
+    """Current resident set size of this process in MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _container(store: Path, **overrides):
+    from qa_service.container import Container
+    from qa_service.settings import Settings
+
+    return Container(Settings(data_dir=store, **overrides))
+
+
+# -- quality ----------------------------------------------------------------------------------------
+def _questions(dataset: str, path: Path | None):
+    if dataset == "alqac":
+        from eval.alqac import load_alqac_questions
+
+        return load_alqac_questions(path or SHARED / "bench/alqac2023/train.json")
+    from eval.datasets import load_notices
+
+    return [q for q in load_notices(path or SHARED / "eval/notices-dev.jsonl") if q.answerable]
+
+
+def _ensure_corpus(container, dataset: str, corpus: Path | None) -> None:
+    if dataset == "alqac":
+        from eval.alqac import load_alqac_corpus
+
+        for doc in load_alqac_corpus(corpus or SHARED / "bench/alqac2023/law.json"):
+            container.store.upsert(doc)
+        container.store.save()
+    else:
+        container.ingest_runner.ingest_paths([corpus or SHARED / "corpus"])
+
+
+def score_retrieval(retriever, questions, fold_questions: bool = False, k: int = 10) -> dict[str, float]:
+    """hit@1/3/5/10 and MRR@10 of ``retriever`` over answerable ``questions`` (eval.metrics definitions)."""
+    from eval.metrics import KS, evidence_ranks, hit_at, reciprocal_rank
+    from index.text import fold
+
+    totals = {f"hit@{n}": 0.0 for n in KS} | {"mrr@10": 0.0}
+    for q in questions:
+        hits = retriever.search(fold(q.question) if fold_questions else q.question, k=k)
+        passages = [{"source": h.chunk.source, "text": h.chunk.text, "section": h.chunk.section} for h in hits]
+        ranks = evidence_ranks(passages, q.evidence)
+        for n in KS:
+            totals[f"hit@{n}"] += hit_at(ranks, n)
+        totals["mrr@10"] += reciprocal_rank(ranks)
+    return {name: round(value / len(questions), 3) for name, value in totals.items()}
+
+
+def quality(args) -> dict:
+    from index.retriever import HybridRetriever
+
+    container = _container(args.store)
+    _ensure_corpus(container, args.dataset, args.corpus)
+    questions = _questions(args.dataset, args.questions)
+    base = container.retriever.config
+    results = {"dataset": args.dataset, "questions": len(questions), "chunks": container.store.catalog.count_chunks(),
+               "config": vars(base)}
+    for mode in MODES:
+        retriever = HybridRetriever(container.store, type(base)(**{**vars(base), "mode": mode}))
+        results[mode] = score_retrieval(retriever, questions)
+        if args.dataset == "notices":
+            results[f"{mode}_unaccented"] = score_retrieval(retriever, questions, fold_questions=True)
+        print(mode, results[mode], results.get(f"{mode}_unaccented", ""), file=sys.stderr)
+    return results
+
+
+# -- speed ------------------------------------------------------------------------------------------
+QUERIES = (
+    "Sở Tài chính được giao nhiệm vụ gì về thu ngân sách năm 2024?",
+    "so tai chinh lao cai duoc giao nhiem vu gi ve thu ngan sach",
+    "Hạn hoàn thành giải phóng mặt bằng cao tốc Tân Phú – Bảo Lộc là khi nào?",
+    "tỷ lệ hồ sơ giải quyết đúng hạn năm 2025",
+    "Who must approve amendments to the study promotion fund charter?",
+    "UBND tỉnh Lâm Đồng giao Sở Nội vụ chủ trì kiểm tra công tác cải cách hành chính",
+)
+
+
+def _latency(retriever, repeats: int) -> dict[str, float]:
+    parts: dict[str, list[float]] = {}
+    totals = []
+    for _ in range(repeats):
+        for query in QUERIES:
+            timings: dict[str, float] = {}
+            t = time.perf_counter()
+            retriever.search(query, k=10, timings=timings)
+            totals.append((time.perf_counter() - t) * 1000)
+            for name, value in timings.items():
+                parts.setdefault(name, []).append(value)
+    totals.sort()
+    out = {"p50_ms": round(statistics.median(totals), 1),
+           "p95_ms": round(totals[max(0, int(0.95 * len(totals)) - 1)], 1)}
+    out |= {f"{name}_p50": round(statistics.median(values), 1) for name, values in parts.items()}
+    return out
+
+
+def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: int, embedder_id: str,
+                     directory: Path, seed: int = 7):
+    """A store of ``size`` synthetic chunks written straight into the catalog, then indexed."""
+    import numpy as np
+
+    from index.catalog import Catalog
+
+    rng = np.random.default_rng(seed)
+    catalog = Catalog(directory / "catalog.sqlite3")
+    catalog.set_meta("embedder", embedder_id)
+    catalog.set_meta("dim", str(dim))
+    conn = catalog._conn()
+    per_doc = 200
+    words = np.array(vocabulary)
+    conn.execute("BEGIN")
+    for start in range(0, size, per_doc):
+        doc_id = f"synthetic-{start // per_doc:06d}"
+        conn.execute("INSERT INTO documents(doc_id, source, media_type, content_hash, status, chunk_count,"
+                     " ingested_at) VALUES (?,?,?,?,?,?,?)",
+                     (doc_id, f"{doc_id}.txt", "text/plain", doc_id, "ok", per_doc, time.time()))
+        count = min(per_doc, size - start)
+        vectors = rng.standard_normal((count, dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        rows = []
+        for i in range(count):
+            n_words = int(lengths[rng.integers(len(lengths))])
+            text = " ".join(words[rng.integers(len(words), size=n_words)])
+            rows.append((doc_id, i, "", "", "[]", 1, 1, 0, len(text), "", text, text, f"{start + i:x}", "text",
+                         vectors[i].tobytes()))
+        conn.executemany("INSERT INTO chunks(doc_id, ordinal, section, section_title, section_titles, page_start,"
+                         " page_end, char_start, char_end, lead_in, text, embed_text, content_hash, kind, vector)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    catalog._bump(conn)
+    conn.execute("COMMIT")
+    catalog.close()
+
+
+def speed(args) -> dict:
+    import numpy as np
+
+    from index.catalog import Catalog
+    from index.text import tokenize
+
+    results: dict = {"threads": args.threads, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:
+        tmp = Path(tmp)
+        real = tmp / "real"
+        container = _container(real)
+        container.embedder.encode_query("khởi động")  # load the model outside the measurement
+        t = time.perf_counter()
+        report = container.ingest_runner.ingest_paths([args.corpus])
+        seconds = time.perf_counter() - t
+        chunks = container.store.catalog.count_chunks()
+        results["ingest"] = {"files": len(report.files), "chunks": chunks, "seconds": round(seconds, 1),
+                             "chunks_per_s": round(chunks / seconds, 1)}
+        t = time.perf_counter()
+        again = container.ingest_runner.ingest_paths([args.corpus])
+        results["reingest"] = {"seconds": round(time.perf_counter() - t, 1),
+                               "added_chunks": container.store.catalog.count_chunks() - chunks,
+                               "statuses": sorted({f.status for f in again.files})}
+        print("ingest", results["ingest"], results["reingest"], file=sys.stderr)
+        results["latency"] = [{"chunks": chunks, "kind": container.store.dense.kind, "rss_mb": round(_rss_mb()),
+                               **_latency(container.retriever, args.repeats)}]
+        print(results["latency"][-1], file=sys.stderr)
+
+        rows = Catalog(real / "catalog.sqlite3")._conn().execute("SELECT text FROM chunks").fetchall()
+        token_lists = [tokenize(r[0]) for r in rows]
+        vocabulary = sorted({t for tokens in token_lists for t in tokens})
+        lengths = [len(tokens) for tokens in token_lists if tokens]
+        dim, embedder_id = container.embedder.dim, container.embedder.model_id
+        for size in args.sizes:
+            store = tmp / f"synthetic-{size}"
+            store.mkdir()
+            t = time.perf_counter()
+            _synthetic_store(size, vocabulary, lengths, dim, embedder_id, store)
+            write_s = time.perf_counter() - t
+            before = _rss_mb()
+            t = time.perf_counter()
+            synthetic = _container(store)
+            synthetic.embedder = container.embedder  # loaded once
+            synthetic.store.lexical.search("khởi động", 1)  # compile the BM25 matrix outside the measurement
+            build_s = time.perf_counter() - t
+            row = {"chunks": size, "kind": synthetic.store.dense.kind, "catalog_write_s": round(write_s, 1),
+                   "index_build_s": round(build_s, 1), "index_rss_mb": round(_rss_mb() - before),
+                   "rss_mb": round(_rss_mb()), **_latency(synthetic.retriever, args.repeats)}
+            results["latency"].append(row)
+            print(row, file=sys.stderr)
+            synthetic.store.close()
+            del synthetic
+    results["peak_rss_mb"] = round(_peak_rss_mb())
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("quality", help="hit@k and MRR@10 of dense, lexical and hybrid retrieval")
+    q.add_argument("--dataset", choices=("notices", "alqac"), default="notices")
+    q.add_argument("--store", type=Path, required=True, help="store directory (built when empty)")
+    q.add_argument("--corpus", type=Path, help="notices folder or ALQAC law.json (default: ../shared)")
+    q.add_argument("--questions", type=Path, help="question file (default: ../shared)")
+    s = sub.add_parser("speed", help="ingest throughput and search latency with memory")
+    s.add_argument("--corpus", type=Path, default=SHARED / "corpus")
+    s.add_argument("--sizes", default="100000", help="synthetic store sizes, comma-separated (e.g. 100000,1000000)")
+    s.add_argument("--repeats", type=int, default=10, help="passes over the benchmark queries")
+    s.add_argument("--threads", type=int, default=2, help="cores the process may use (sets its CPU affinity)")
+    args = parser.parse_args(argv)
+    if args.command == "speed":
+        args.sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.threads])
+        result = speed(args)
+    else:
+        result = quality(args)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""``notice-qa eval``: run evaluations and score predictions. Heavy imports stay inside the commands."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+DATASET_CHOICE = click.Choice(["notices", "alqac", "vilqa"])
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluate answers and retrieval on question sets (metrics: eval/README.md)."""
+
+
+@eval_group.command("run")
+@click.option("--questions", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Question file (notices JSONL, ALQAC JSON, ViLQA CSV).")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path),
+              help="Documents: a folder (notices), law.json (alqac); ViLQA defaults to the questions file.")
+@click.option("--dataset", type=DATASET_CHOICE, default="notices", show_default=True)
+@click.option("--config", "config_specs", multiple=True, metavar="NAME[:key=value,...]",
+              help="Configuration to run (repeatable): naive, dense, lexical, hybrid, llm. "
+                   "Default: hybrid, dense, lexical, naive (+ llm when NOTICE_QA_LLM_BASE_URL and _MODEL are set).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: eval-out/DATASET].")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out/cache"),
+              envvar="NOTICE_QA_EVAL_CACHE_DIR", show_default=True, help="Where indexes are cached between runs.")
+@click.option("--rebuild", is_flag=True, help="Build the product index again even when cached.")
+@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Evaluate this existing store as it is (e.g. one made by `notice-qa ingest`) instead of "
+                   "building or reusing a cached index of --corpus.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions (a quick check).")
+@click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True,
+              help="Rows in the worst-questions table.")
+@click.option("--write-doc", is_flag=True, help="Also write the metrics table into docs/benchmarks.md.")
+def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[str, ...], out: Path | None,
+        cache_dir: Path, rebuild: bool, store: Path | None, limit: int | None, worst: int, write_doc: bool) -> None:
+    """Answer every question with each configuration; write predictions, summary and reports."""
+    from tqdm import tqdm
+
+    from eval.adapters import load_dataset
+    from eval.configs import default_config_names, parse_config
+    from eval.machine import machine_info
+    from eval.outputs import run_metadata, write_run
+    from eval.report import summary_table
+    from eval.runner import run_eval
+    from qa_service.settings import Settings
+
+    settings = Settings()
+    try:
+        configs = [parse_config(s) for s in dict.fromkeys(config_specs or default_config_names(settings))]
+        data = load_dataset(dataset, questions, corpus)
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise click.ClickException(str(exc))
+    if limit:
+        data.questions = data.questions[:limit]
+    bars: list = []
+
+    def progress_factory(name: str, total: int):
+        bar = tqdm(total=total, desc=name, unit="q", file=sys.stderr, leave=False)
+        bars.append(bar)
+        return lambda: bar.update(1)
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        result = run_eval(data, configs, settings, cache_dir, rebuild=rebuild, log=log,
+                          progress_factory=progress_factory, store_dir=store)
+    except (ValueError, KeyError) as exc:  # a malformed corpus file, or a configuration the settings refuse
+        raise click.ClickException(f"{type(exc).__name__}: {exc}")
+    finally:
+        for bar in bars:
+            bar.close()
+    out = out or Path("eval-out") / dataset
+    meta = run_metadata(result, str(questions), machine_info())
+    paths = write_run(result, out, meta, worst=worst)
+    click.echo(summary_table(result.results).markdown())
+    click.echo(f"\nreports: {paths['markdown']}  {paths['html']}\npredictions: {paths['predictions']}")
+    if write_doc:
+        from eval.benchdoc import update_section
+        from eval.report import doc_section
+
+        command = " ".join(["notice-qa eval run --dataset", dataset, "--questions", str(questions),
+                            *(["--corpus", str(corpus)] if corpus else []),
+                            *(f"--config {c}" for c in config_specs), *([f"--limit {limit}"] if limit else [])])
+        click.echo(f"written to {update_section(f'eval-{dataset}', doc_section(result.results, meta, command))}")
+
+
+@eval_group.command("score")
+@click.option("--questions", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--predictions", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL of the output contract with the question id (e.g. `ask --json --questions`).")
+@click.option("--dataset", type=DATASET_CHOICE, default="notices", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and per-type summaries as JSON.")
+def score(questions: Path, predictions: Path, dataset: str, as_json: bool) -> None:
+    """Score an existing predictions file against a question set."""
+    from eval.adapters import id_key, load_questions
+    from eval.metrics import summarize, summarize_by_type
+    from eval.report import fmt
+    from eval.runner import score_predictions
+
+    try:
+        loaded = load_questions(dataset, questions)
+        with open(predictions, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(str(exc))
+    scores = score_predictions(loaded, rows, id_key(dataset))
+    summary = summarize(scores)
+    if as_json:
+        click.echo(json.dumps({"summary": summary, "by_type": summarize_by_type(scores)}, ensure_ascii=False))
+        return
+    for metric, value in summary.items():
+        click.echo(f"{metric:26} {fmt(value, metric)}")

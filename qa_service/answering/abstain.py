@@ -1,0 +1,89 @@
+"""Whether the selected evidence answers the question, or the answer must be withheld.
+
+A question the notices cannot answer usually looks like one they can, with one detail the
+documents do not contain: another year, another province, a figure that is not stated. So besides
+the coverage of the question's terms, the policy checks each detail the question names against
+the words around the selected units (unit, introducing sentence, section titles, document header)
+and against the whole document, and checks that the units state what the question asks for
+(a date for "when", a percentage for "what share", a count of the thing counted).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qa_service.answering.question import DATE, NUMBER, QuestionAnalysis
+from qa_service.answering.scoring import Selection, counted_match, number_fit
+
+
+@dataclass(frozen=True)
+class AbstentionConfig:
+    """Thresholds calibrated on the development questions (see docs/answering.md)."""
+
+    min_coverage: float = 0.45  # weighted share of the question's terms the selection must cover
+    min_coverage_english: float = 0.30  # English questions reach Vietnamese text through a glossary only
+    min_relevance: float = 0.30  # the best unit's own relevance
+
+
+@dataclass
+class Verdict:
+    """The decision, its reason (a short English phrase for logs and evaluation) and the signals read."""
+
+    abstain: bool
+    reason: str = ""
+    signals: dict = field(default_factory=dict)
+
+
+class AbstentionPolicy:
+    """Decides from the question analysis and the selection whether to withhold the answer."""
+
+    def __init__(self, config: AbstentionConfig = AbstentionConfig()):
+        self.config = config
+
+    def judge(self, analysis: QuestionAnalysis, selection: Selection) -> Verdict:
+        cfg = self.config
+        if selection.best is None:
+            return Verdict(True, "no passage")
+        signals = {"coverage": round(selection.coverage, 3), "relevance": round(selection.best.relevance, 3),
+                   "gap": round(selection.runner_up_gap, 3)}
+        min_coverage = cfg.min_coverage_english if analysis.language == "en" else cfg.min_coverage
+        if selection.coverage < min_coverage:
+            return Verdict(True, f"question terms poorly covered ({selection.coverage:.2f})", signals)
+        if selection.best.relevance < cfg.min_relevance:
+            return Verdict(True, f"best passage weakly relevant ({selection.best.relevance:.2f})", signals)
+
+        units = [s.unit for s in selection.units]
+        quoted = " ".join(f"{s.unit.folded} {s.unit.folded_lead if s.use_lead else ''}" for s in selection.units)
+        reason = self._missing_answer(analysis, quoted, units)
+        if reason:
+            return Verdict(True, reason, signals)
+        # A detail of the question that none of the cited documents contains: another year, place, figure.
+        missing = set.intersection(*(set(s.missing) for s in selection.units))
+        if missing:
+            return Verdict(True, f"{sorted(missing)[0]} not in the documents", signals)
+        away = set.intersection(*(set(s.local_missing) for s in selection.units))
+        figures = {m for m in away if m.startswith("figure")}
+        if figures:
+            return Verdict(True, f"{sorted(figures)[0]} not stated with the answer", signals)
+        agencies = set.intersection(*(set(s.agencies_missing) for s in selection.units))
+        if agencies:
+            return Verdict(True, f"{sorted(agencies)[0]} is not named with the answer", signals)
+        if selection.best.year_conflict:
+            return Verdict(True, f"the passage speaks of another year than {'/'.join(sorted(analysis.years))}",
+                           signals)
+        return Verdict(False, "", signals)
+
+    @staticmethod
+    def _missing_answer(analysis: QuestionAnalysis, quoted: str, units) -> str:
+        """The kind of fact the question asks for, when none of the quoted units states it."""
+        if DATE in analysis.facets and not any(u.has_time() for u in units):
+            return "no date or time limit in the passages"
+        if NUMBER in analysis.facets:
+            texts = [u.text for u in units]
+            if not any(number_fit(analysis, t) >= 1.0 for t in texts):
+                if analysis.counted and not counted_match(analysis.counted, quoted):
+                    return f"no count of '{analysis.counted}' in the passages"
+                if analysis.unit:
+                    return f"no {analysis.unit} figure in the passages"
+                if not any(number_fit(analysis, t) > 0 for t in texts):
+                    return "no figure in the passages"
+        return ""

@@ -1,0 +1,61 @@
+"""Reading questions: kinds, asked facets, details and agencies, the same with or without tone marks."""
+from __future__ import annotations
+
+import pytest
+
+from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, analyze
+
+
+@pytest.mark.parametrize("accented, folded_form", [
+    ("Sở Tài chính Lào Cai được giao nhiệm vụ gì về thu ngân sách năm 2024?",
+     "so tai chinh lao cai duoc giao nhiem vu gi ve thu ngan sach nam 2024"),
+    ("Hạn ban hành chương trình công tác năm 2024 của tỉnh Lào Cai là ngày nào?",
+     "han ban hanh chuong trinh cong tac nam 2024 cua tinh lao cai la ngay nao"),
+])
+def test_questions_without_tone_marks_read_like_accented_ones(accented, folded_form):
+    a, b = analyze(accented), analyze(folded_form)
+    assert (a.language, b.language) == ("vi", "vi-folded")
+    assert a.kind == b.kind and a.facets == b.facets
+    assert a.terms == b.terms and a.years == b.years and a.provinces == b.provinces
+
+
+def test_kinds_and_facets():
+    assert analyze("Cơ quan nào chủ trì xây dựng Đề án Lễ hội?").facets >= {AGENCY}
+    assert analyze("Sở Tài chính được giao những nhiệm vụ gì?").kind == "responsibility"
+    deadline = analyze("Hạn trình UBND tỉnh dự thảo Nghị quyết là khi nào?")
+    assert deadline.kind == "deadline" and DATE in deadline.facets
+    # "hạn chế" (shortcomings) is not a deadline
+    assert DATE not in analyze("Những tồn tại, hạn chế trong năm 2025 là gì?").facets
+    figure = analyze("Tỷ lệ giải ngân vốn đầu tư công năm 2023 đạt bao nhiêu phần trăm?")
+    assert figure.kind == "figure" and NUMBER in figure.facets and figure.unit == "percent"
+    assert analyze("Năm 2023 có bao nhiêu xã đạt chuẩn nông thôn mới?").counted == "xa"
+    assert analyze("Kiểm tra tại bao nhiêu cơ quan, đơn vị?").counted == "co quan"
+    assert LIST in analyze("Các nền tảng số trọng điểm gồm những gì?").facets
+    assert analyze("Quỹ được giữ lại tối đa bao nhiêu tiền mặt?").unit == "money"
+
+
+def test_details_named_by_a_question():
+    a = analyze("Theo kết luận ngày 24/4/2026 (Quyết định 1187/QĐ-BNV), UBND Phường 2 Bảo Lộc "
+                "phải điều chỉnh hướng tuyến Km78+00 trong 6 tháng đầu năm 2025 ở tỉnh Lâm Đồng?")
+    assert a.dates == {"24/4/2026"} and a.years == {"2025"}
+    assert a.doc_numbers == {"1187/QĐ-BNV"} and a.codes == {"km78+00"}
+    assert {"2", "6"} <= a.numbers and a.provinces == {"lam dong"} and "bao loc" in a.names
+    # details are checked as details, not matched as content words
+    assert not any(ch.isdigit() for t in a.terms for ch in t) and "bao" not in a.terms
+
+
+def test_english_questions_reach_vietnamese_words():
+    a = analyze("How many administrative dossiers did Lam Dong's provincial departments resolve in 2025, "
+                "and what share was resolved on time?")
+    assert a.language == "en" and NUMBER in a.facets and a.unit == "percent"
+    assert {"ho", "so", "giai", "quyet", "dung", "han"} <= set(a.terms)
+    assert a.provinces == {"lam dong"} and a.years == {"2025"}
+
+
+def test_agencies_named_by_a_question():
+    names = [r.name for r in analyze("Sở KH&ĐT Lào Cai phải trình phương án trước ngày nào?").agencies]
+    assert names == ["Sở Kế hoạch và Đầu tư"]
+    assert [r.name for r in analyze("so tai chinh duoc giao nhiem vu gi").agencies] == ["Sở Tài chính"]
+    # a question word or a whole level of government is not an agency to look for
+    assert analyze("Cơ quan nào của tỉnh chủ trì?").agencies == []
+    assert analyze("UBND các xã phải làm gì?").agencies == []

@@ -1,0 +1,224 @@
+"""Tasks and indicators: deadline parsing, agency names, extraction from real files, storage beside the catalog."""
+from __future__ import annotations
+
+import pytest
+from docgen import write_docx
+
+from ingest.facts import AgencyMatcher, AgencyParser, AliasTable, extract_facts, find_deadlines
+from ingest.pipeline import DocumentParser
+
+
+@pytest.mark.parametrize(("text", "written", "iso"), [
+    ("hoàn thiện trình UBND tỉnh trước ngày 05/01/2024 để xem xét", "trước ngày 05/01/2024", "2024-01-05"),
+    ("hoàn thành báo cáo UBND tỉnh trước 28/02/2024.", "trước 28/02/2024", "2024-02-28"),
+    ("trình ban hành trong tháng 01/2024.", "trong tháng 01/2024", "2024-01-31"),
+    ("Hoàn thành báo cáo UBND tỉnh trong tháng 01 năm 2024.", "trong tháng 01 năm 2024", "2024-01-31"),
+    ("hoàn thành phê duyệt quy hoạch trong Quý II/2026.", "trong Quý II/2026", "2026-06-30"),
+    ("báo cáo kết quả trước Quý I", "trước Quý I", "2023-12-31"),
+    ("hoàn thành trong quý I", "trong quý I", "2024-03-31"),
+    ("gửi Sở Xây dựng trước ngày 24/4 để tổng hợp", "trước ngày 24/4", "2024-04-24"),
+    ("hoàn thành chậm nhất là ngày 23 tháng 01 năm 2026.", "chậm nhất là ngày 23 tháng 01 năm 2026", "2026-01-23"),
+    ("yêu cầu đến 30/5/2026 phải bàn giao toàn bộ mặt bằng", "đến 30/5/2026", "2026-05-30"),
+    ("hoàn thành việc lập hồ sơ trong năm 2025", "trong năm 2025", "2025-12-31"),
+])
+def test_deadline_forms_parse_to_iso_dates(text, written, iso):
+    found = [d for d in find_deadlines(text, 2024) if d.date]
+    assert [(d.text, d.date) for d in found] == [(written, iso)]
+    assert text[found[0].start:found[0].end] == written
+
+
+@pytest.mark.parametrize("text", [
+    "trong đó lưu ý các vị trí triển khai thi công trong tháng 4/2026; đồng thời",  # when work happens
+    "giải quyết công việc phát sinh trong tháng 1 năm 2024: các cơ quan",  # what the session handles
+    "các đoạn tuyến mà dự kiến khởi công trước ngày 30/4/2026",
+    "tổng lượng khách đạt 7,5 triệu lượt (tính đến ngày 01/01/2024)",
+    "phấn đấu trong năm 2024 mỗi đơn vị cấp huyện có ít nhất một cụm công nghiệp",
+    "theo Quyết định số 1618/QĐ-UBND ngày 08/10/2025 của UBND tỉnh",
+])
+def test_dates_that_are_not_deadlines_are_ignored(text):
+    assert [d for d in find_deadlines(text, 2024) if d.date] == []
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("Hằng tuần báo cáo UBND tỉnh", "Hằng tuần"),
+    ("thường xuyên theo dõi và định kỳ trước ngày 15 hàng tháng có báo cáo", "định kỳ trước ngày 15 hàng tháng"),
+    ("công khai kết quả chậm nhất vào ngày 05 hằng tháng.", "chậm nhất vào ngày 05 hằng tháng"),
+    ("tổng hợp, báo cáo UBND tỉnh định kỳ 02 tuần/lần", "định kỳ 02 tuần/lần"),
+    ("công bố danh mục trước ngày 31/01 năm liền kề", "trước ngày 31/01 năm liền kề"),
+])
+def test_recurring_deadlines_keep_their_words_without_a_date(text, written):
+    found = find_deadlines(text, 2024)
+    assert [(d.text, d.date, d.recurring) for d in found] == [(written, None, True)]
+
+
+def test_year_missing_and_unknown_gives_no_date():
+    assert [d.date for d in find_deadlines("báo cáo trước ngày 15/5", None)] == [None]
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư"),
+    ("Sở KH & ĐT", "Sở Kế hoạch và Đầu tư"),
+    ("Sở Văn hoá, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Ủy ban nhân dân các huyện, thị xã, thành phố", "UBND các huyện, thị xã, thành phố"),
+    ("Trung tâm Xúc đầu tư, Thương mại và Du lịch", "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"),
+    ("Ban QLDA ĐTXD số 1", "Ban QLDA ĐTXD số 1"),
+    ("Nhà đầu tư của 02 dự án đường bộ cao tốc", "Nhà đầu tư"),
+    ("các sở, ngành liên quan", "Các sở, ban, ngành"),
+])
+def test_agency_names_are_normalised(written, canonical):
+    assert AliasTable().canonical(written) == canonical
+
+
+def test_agency_lists_split_at_agencies_not_inside_names():
+    parser = AgencyParser()
+    text = ("Sở Y tế, Sở Giáo dục và Đào tạo, UBND các huyện, thị xã, thành phố và các đơn vị liên quan "
+            "khẩn trương triển khai")
+    assert [m.name for m in parser.many(text, 0)] == [
+        "Sở Y tế", "Sở Giáo dục và Đào tạo", "UBND các huyện, thị xã, thành phố", "Các đơn vị"]
+    members = "báo cáo các sở: Nông nghiệp và Môi trường, Tài chính để được hướng dẫn"
+    assert [m.name for m in parser.many(members, members.index("các sở"))] == [
+        "Sở Nông nghiệp và Môi trường", "Sở Tài chính"]
+
+
+@pytest.mark.parametrize(("query", "name", "expected"), [
+    ("so tai chinh", "Sở Tài chính", True),
+    ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư", True),
+    ("ke hoach dau tu", "Sở Kế hoạch và Đầu tư", True),
+    ("ubnd cac huyen", "UBND các huyện, thị xã, thành phố", True),
+    ("so tai chinh", "Sở Tư pháp", False),
+    ("cong an tinh", "Sở Công Thương", False),
+])
+def test_agency_lookup_without_tone_marks(query, name, expected):
+    assert AgencyMatcher().matches(query, name) is expected
+
+
+NOTICE = [
+    "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN",
+    "Số: 31/TB-UBND",
+    "Hòa Sơn, ngày 12 tháng 3 năm 2025",
+    "THÔNG BÁO",
+    "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về cải cách hành chính",
+    ("Ngày 10/3/2025, đồng chí Chủ tịch UBND tỉnh chủ trì cuộc họp. Sau khi nghe báo cáo, đồng chí Chủ tịch "
+     "UBND tỉnh kết luận như sau:"),
+    "I. Đánh giá chung",
+    "Sở Nội vụ đã triển khai nhiều giải pháp; tỷ lệ hồ sơ trực tuyến đạt 61,5%, không đạt kế hoạch.",
+    "II. Nhiệm vụ trọng tâm",
+    "1. Về cải cách thể chế",
+    "Giao Sở Tư pháp chủ trì, phối hợp với Văn phòng UBND tỉnh và các cơ quan liên quan:",
+    "a) Rà soát văn bản quy phạm pháp luật của tỉnh, báo cáo UBND tỉnh trước ngày 15/4.",
+    "b) Tham mưu bãi bỏ các văn bản không còn phù hợp.",
+    "2. Về chuyển đổi số",
+    ("- Sở KH&CN chủ trì, phối hợp với Sở Tài chính xây dựng kho dữ liệu dùng chung, hoàn thành trong Quý II; "
+     "Công an tỉnh bảo đảm an toàn thông tin hằng tuần."),
+    "- Nâng cao chất lượng dịch vụ công trực tuyến.",
+    "UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+]
+
+
+@pytest.fixture(scope="module")
+def notice_doc(tmp_path_factory):
+    path = write_docx(tmp_path_factory.mktemp("facts") / "TB_31_cai_cach.docx", NOTICE)
+    return DocumentParser().parse_file(path)
+
+
+def test_lead_in_items_inherit_lead_and_coordinators(notice_doc):
+    tasks = extract_facts(notice_doc).tasks
+    by_section = {t.where.section: t for t in tasks}
+    first, second = by_section["II.1.a"], by_section["II.1.b"]
+    assert first.leads == ["Sở Tư pháp"] and second.leads == ["Sở Tư pháp"]
+    assert (first.deadline, first.deadline_text) == ("2025-04-15", "trước ngày 15/4")  # the document's year
+    assert second.deadline is None and second.action.startswith("Tham mưu bãi bỏ")
+
+
+def test_a_second_agency_in_an_item_is_its_own_task(notice_doc):
+    rows = [t for t in extract_facts(notice_doc).tasks if t.where.section == "II.2"]
+    assert [(t.leads, t.deadline, t.deadline_text) for t in rows] == [
+        (["Sở Khoa học và Công nghệ"], "2025-06-30", "trong Quý II"),
+        (["Công an tỉnh"], None, "hằng tuần"),
+    ]
+    assert rows[0].coordinators == ["Sở Tài chính"]
+    assert rows[0].action.startswith("Xây dựng kho dữ liệu dùng chung")
+
+
+def test_assessments_items_without_agency_and_closing_assign_nothing(notice_doc):
+    tasks = extract_facts(notice_doc).tasks
+    assert len(tasks) == 4
+    assert not any(t.where.section == "I" or "Nâng cao chất lượng" in t.action or "thông báo" in t.action
+                   for t in tasks)
+
+
+def test_indicator_with_status_from_the_assessment(notice_doc):
+    rows = extract_facts(notice_doc).indicators
+    online = next(r for r in rows if r.value == "61,5")
+    assert (online.unit, online.status, online.kind, online.where.section) == ("%", "missed", "result", "I")
+    assert "hồ sơ trực tuyến" in online.name
+
+
+# -- storage beside the catalog --------------------------------------------------------------
+
+def test_facts_follow_their_document_through_reingest_and_removal(fresh_container, tmp_path):
+    path = write_docx(tmp_path / "TB_31_cai_cach.docx", NOTICE)
+    runner, facts = fresh_container.ingest_runner, fresh_container.facts
+    assert runner.ingest_paths([path]).files[0].status == "added"
+    stored = facts.tasks()
+    assert len(stored) == 4 and {t.source for t in stored} == {"TB_31_cai_cach.docx"}
+    assert facts.tasks(agency="so tu phap", due_before="2025-04-30")[0].section == "II.1.a"
+
+    assert runner.ingest_paths([path]).files[0].status == "unchanged"
+    assert len(facts.tasks()) == 4  # nothing duplicated
+
+    changed = [p.replace("trước ngày 15/4", "trước ngày 20/5") for p in NOTICE]
+    write_docx(path, changed)
+    assert runner.ingest_paths([path]).files[0].status == "replaced"
+    assert [t.deadline for t in facts.tasks(agency="Sở Tư pháp")] == ["2025-05-20", None]
+
+    fresh_container.store.remove(facts.tasks()[0].doc_id)
+    assert facts.tasks() == [] and facts.indicators() == []
+
+
+def test_documents_stored_before_facts_are_backfilled(fresh_container, tmp_path, notice_doc):
+    from index.facts_store import FactsStore
+
+    path = write_docx(tmp_path / "TB_31_cai_cach.docx", NOTICE)
+    fresh_container.store.upsert(fresh_container.parser.parse_file(path))  # no facts written
+    facts = FactsStore(fresh_container.store.catalog.path)
+    assert facts.tasks() == []
+    assert facts.backfill(fresh_container.store.catalog) == 1
+    rebuilt = [(t.lead, t.deadline, t.section, t.page_start) for t in facts.tasks()]
+    direct = [(t.lead, t.deadline, t.where.section, t.where.page_start) for t in extract_facts(notice_doc).tasks]
+    assert rebuilt == direct
+    assert facts.backfill(fresh_container.store.catalog) == 0
+
+
+PLAN = [
+    "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN",
+    "Hòa Sơn, ngày 05 tháng 3 năm 2026",
+    "KẾ HOẠCH",
+    "Cải cách hành chính năm 2026",
+    "I. TỔ CHỨC THỰC HIỆN",
+    "Các sở, ban, ngành triển khai nhiệm vụ theo Phụ lục kèm theo.",
+    "Nơi nhận:",
+    "- Như trên;",
+    "- Lưu: VT.",
+    "PHỤ LỤC",
+    "PHÂN CÔNG THỰC HIỆN NHIỆM VỤ",
+]
+PLAN_TABLE = [
+    ["STT", "Nhiệm vụ", "Thời gian hoàn thành", "Chủ trì thực hiện", "Phối hợp thực hiện"],
+    ["I", "Cải cách thể chế", "", "", ""],
+    ["1", "Công bố danh mục văn bản hết hiệu lực", "Trước ngày 31/01 năm liền kề",
+     "Sở Tư pháp; UBND các xã, phường, đặc khu", ""],
+    ["2", "Tham mưu ứng dụng AI trong phổ biến pháp luật", "Năm 2026", "Sở Tư pháp", "Sở KH&CN"],
+    ["3", "Đưa Trung tâm IOC vào hoạt động", "Quý I/2026", "Văn phòng UBND tỉnh", "Sở Khoa học và Công nghệ"],
+]
+
+
+def test_assignment_tables_in_an_appendix_give_tasks(tmp_path):
+    doc = DocumentParser().parse_file(write_docx(tmp_path / "KH_12_cchc.docx", PLAN, tables=[PLAN_TABLE]))
+    rows = [(t.leads, t.coordinators, t.deadline, t.deadline_text) for t in extract_facts(doc).tasks
+            if t.deadline_text]
+    assert rows == [
+        (["Sở Tư pháp", "UBND các xã, phường, đặc khu"], [], None, "Trước ngày 31/01 năm liền kề"),
+        (["Sở Tư pháp"], ["Sở Khoa học và Công nghệ"], "2026-12-31", "Năm 2026"),
+        (["Văn phòng UBND tỉnh"], ["Sở Khoa học và Công nghệ"], "2026-03-31", "Quý I/2026"),
+    ]

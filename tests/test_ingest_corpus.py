@@ -1,0 +1,72 @@
+"""The shared corpus and dev questions: every file ingests or is flagged, evidence lands in one labelled chunk.
+
+Only DocumentParser runs here (no embedding), so these checks are quick.
+"""
+from __future__ import annotations
+
+import pytest
+
+from eval.datasets import load_notices
+from eval.matching import MIN_TRIGRAM_SHARE, trigram_share
+from ingest.models import IngestError
+from ingest.pipeline import DocumentParser, discover
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def parsed(shared_dir):
+    parser = DocumentParser(ocr_enabled=False)  # OCR has tests of its own; here scans must be flagged
+    docs = {}
+    for path in discover([shared_dir / "corpus"]):
+        try:
+            docs[path.name] = parser.parse_file(path)
+        except IngestError as exc:
+            docs[path.name] = exc
+    return docs
+
+
+def test_every_file_ingests_or_is_flagged_with_a_reason(parsed):
+    assert parsed
+    for name, doc in parsed.items():
+        assert not isinstance(doc, IngestError), f"{name}: {doc}"
+        if doc.status == "ok":
+            assert doc.chunks, name
+        else:
+            assert doc.warnings and not doc.chunks, name
+    assert parsed["17026_scan_no_text_layer.pdf"].status == "needs_ocr"
+    assert parsed["493_TB-UBND_LamDong_scan_with_garbled_ocr_layer.pdf"].status == "needs_ocr"
+
+
+def test_chunks_are_concise_and_exact(parsed):
+    sizes = []
+    for doc in parsed.values():
+        for chunk in doc.chunks:
+            assert doc.text[chunk.char_start:chunk.char_end] == chunk.text
+            sizes.append(len(chunk.text))
+    sizes.sort()
+    assert sizes[int(len(sizes) * 0.95)] <= 900 and sizes[-1] <= 1300
+
+
+def _dev_scores(parsed, shared_dir):
+    questions = load_notices(shared_dir / "eval/notices-dev.jsonl")
+    total = inside = agree = 0
+    misses = []
+    for question in questions:
+        for evidence in question.evidence:
+            total += 1
+            chunks = [c for c in parsed[evidence.doc].chunks if trigram_share(evidence.quote, c.text) >= MIN_TRIGRAM_SHARE]
+            if chunks:
+                inside += 1
+                if any(c.section == evidence.section for c in chunks):
+                    agree += 1
+                else:
+                    misses.append((question.id, evidence.section, [c.section for c in chunks]))
+    return total, inside, agree, misses
+
+
+def test_dev_evidence_falls_in_one_chunk_with_the_right_section(parsed, shared_dir):
+    total, inside, agree, misses = _dev_scores(parsed, shared_dir)
+    assert total > 100
+    assert inside / total >= 0.95, f"{inside}/{total} quotes inside one chunk"
+    assert agree / total >= 0.90, f"{agree}/{total} labels agree; misses: {misses}"
