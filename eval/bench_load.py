@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.bench_http import free_port  # noqa: E402
-from eval.machine import describe, machine_info, peak_rss_mib  # noqa: E402
-from eval.metrics import percentile  # noqa: E402
+from eval.bench_http import free_port
+from eval.machine import describe, machine_info, peak_rss_mib
+from eval.metrics import percentile
 
 CLI = [sys.executable, "-m", "qa_service.cli"]
 EXAMPLES = ROOT / "examples"
@@ -109,9 +109,9 @@ def start_server(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]
     import httpx
 
     port = free_port()
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([*CLI, "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "wb") as log:  # the server keeps its own descriptor
+        proc = subprocess.Popen([*CLI, "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port",
+                                 str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -306,21 +306,21 @@ def verdict(summary: dict, expected_new: int) -> list[str]:
 
 def render(summary: dict, machine: dict, problems: list[str]) -> str:
     lines = [f"Load run {machine['date']} on {describe(machine)}; load average before: {machine['loadavg']}.",
-             f"{summary['clients']} clients for {summary['duration_s']} s: {summary['requests']} requests, "
-             f"{summary['req_per_s']} req/s, statuses {summary['statuses']}, 5xx: {summary['server_errors_5xx']}, "
-             f"failed connections/timeouts: {summary['failed_requests']}.",
+             (f"{summary['clients']} clients for {summary['duration_s']} s: {summary['requests']} requests, "
+              f"{summary['req_per_s']} req/s, statuses {summary['statuses']}, 5xx: {summary['server_errors_5xx']}, "
+              f"failed connections/timeouts: {summary['failed_requests']}."),
              "| endpoint | requests | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|"]
     for name, s in [("all", summary["overall"]), *summary["endpoints"].items(),
                     ("event-loop probe /openapi.json", summary["event_loop_probe"])]:
         if s["n"]:
             lines.append(f"| {name} | {s['n']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} |")
     catalog = summary["catalog"]
-    lines += [f"Ingest process: first pass {summary['ingest']['first_pass']}, second pass "
-              f"{summary['ingest']['second_pass']}; server pickup lag {summary['pickup_lag_s']}.",
-              f"Catalog afterwards: {catalog['documents']} documents, {catalog['chunks']} chunks; duplicated "
-              f"{catalog['duplicated'] or 'none'}, lost {catalog['lost'] or 'none'}, partial {catalog['partial'] or 'none'}, "
-              f"unexpected {catalog['unexpected'] or 'none'}; /healthz reports {summary['healthz_documents']}. "
-              f"Server peak memory {summary['server_peak_rss_mib']} MiB.",
+    lines += [(f"Ingest process: first pass {summary['ingest']['first_pass']}, second pass "
+               f"{summary['ingest']['second_pass']}; server pickup lag {summary['pickup_lag_s']}."),
+              (f"Catalog afterwards: {catalog['documents']} documents, {catalog['chunks']} chunks; duplicated "
+               f"{catalog['duplicated'] or 'none'}, lost {catalog['lost'] or 'none'}, partial "
+               f"{catalog['partial'] or 'none'}, unexpected {catalog['unexpected'] or 'none'}; /healthz reports "
+               f"{summary['healthz_documents']}. Server peak memory {summary['server_peak_rss_mib']} MiB."),
               "RESULT: " + ("all checks held" if not problems else "FAILED: " + "; ".join(problems))]
     return "\n".join(lines)
 
@@ -353,9 +353,10 @@ def main() -> int:
         server, url = start_server(data_dir, work / "server.log")
         try:
             pace = args.duration * 0.7 / max(1, args.documents + len(HOSTILE))
-            worker = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--ingest-worker",
-                                       str(data_dir), str(folder), str(pace)], cwd=ROOT, stdout=subprocess.PIPE,
-                                      stderr=open(work / "ingest.log", "wb"), text=True)
+            with open(work / "ingest.log", "wb") as log:
+                worker = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--ingest-worker",
+                                           str(data_dir), str(folder), str(pace)], cwd=ROOT, stdout=subprocess.PIPE,
+                                          stderr=log, text=True)
             result = asyncio.run(drive(url, args, worker, questions))
             try:
                 worker_rc = worker.wait(timeout=args.grace)

@@ -81,13 +81,39 @@ def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[
     click.echo(summary_table(result.results).markdown())
     click.echo(f"\nreports: {paths['markdown']}  {paths['html']}\npredictions: {paths['predictions']}")
     if write_doc:
-        from eval.benchdoc import update_section
-        from eval.report import doc_section
-
         command = " ".join(["notice-qa eval run --dataset", dataset, "--questions", str(questions),
                             *(["--corpus", str(corpus)] if corpus else []),
                             *(f"--config {c}" for c in config_specs), *([f"--limit {limit}"] if limit else [])])
-        click.echo(f"written to {update_section(f'eval-{dataset}', doc_section(result.results, meta, command))}")
+        _write_doc(result, meta, command)
+
+
+def _write_doc(result, meta: dict, command: str) -> None:
+    from eval.benchdoc import update_section
+    from eval.report import doc_section
+
+    path = update_section(f"eval-{result.dataset.name}", doc_section(result.results, meta, command))
+    click.echo(f"written to {path}")
+
+
+@eval_group.command("report")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True)
+@click.option("--write-doc", is_flag=True, help="Also write the metrics table into docs/benchmarks.md.")
+def report(run_dir: Path, worst: int, write_doc: bool) -> None:
+    """Score a written run again (current metric definitions) and rewrite its summary and reports."""
+    from eval.outputs import load_run, write_run
+    from eval.report import summary_table
+
+    try:
+        result, meta = load_run(run_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"{run_dir} is not a readable run folder: {exc}")
+    paths = write_run(result, run_dir, meta, worst=worst)
+    click.echo(summary_table(result.results).markdown())
+    click.echo(f"\nreports: {paths['markdown']}  {paths['html']}")
+    if write_doc:
+        _write_doc(result, meta, f"notice-qa eval run --dataset {meta['dataset']} --questions {meta['questions_file']}"
+                                 f" --corpus {meta['corpus']}")
 
 
 @eval_group.command("score")

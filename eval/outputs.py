@@ -50,7 +50,8 @@ def run_metadata(result: EvalResult, questions_file: str, machine: dict) -> dict
     indexes = {", ".join(names): how for how, names in described.items()}
     notes = [f"{o['source']}: {o['status']}{': ' + o['message'] if o.get('message') else ''}"
              for o in result.outcomes if o["status"] in ("error", "flagged")]
-    return {"dataset": result.dataset.name, "questions_file": questions_file, "corpus": result.dataset.corpus.name,
+    return {"dataset": result.dataset.name, "questions_file": questions_file,
+            "questions_path": str(Path(questions_file).resolve()), "corpus": result.dataset.corpus.name,
             "machine": machine, "indexes": indexes, "notes": notes}
 
 
@@ -76,3 +77,29 @@ def write_run(result: EvalResult, out_dir: str | Path, meta: dict, worst: int = 
     (out / "report.html").write_text(render_html(result.results, questions, id_key, meta, worst), encoding="utf-8")
     return {"predictions": out / "predictions.jsonl", "summary": out / "summary.json",
             "markdown": out / "report.md", "html": out / "report.html"}
+
+
+def load_run(out_dir: str | Path) -> tuple[EvalResult, dict]:
+    """A written run read back and scored again with the current metrics (for ``eval report``)."""
+    from eval.adapters import EvalDataset, id_key, load_questions
+    from eval.configs import NAIVE, EvalConfig
+    from eval.corpus import EvalCorpus
+    from eval.metrics import summarize, summarize_by_type
+    from eval.runner import score_predictions
+
+    out = Path(out_dir)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    questions = load_questions(summary["dataset"], summary.get("questions_path") or summary["questions_file"])
+    key = id_key(summary["dataset"])
+    results = []
+    for name, saved in summary["configs"].items():
+        with open(out / slug(name) / "predictions.jsonl", encoding="utf-8") as fh:
+            predictions = [json.loads(line) for line in fh if line.strip()]
+        scores = score_predictions(questions, predictions, key)
+        config = EvalConfig(name, saved["description"], saved.get("overrides", {}), naive=name == NAIVE)
+        results.append(ConfigResult(config, predictions, scores, summarize(scores), summarize_by_type(scores),
+                                    saved.get("index", {})))
+    dataset = EvalDataset(summary["dataset"], questions, EvalCorpus(summary["corpus"], ""), key)
+    meta = {k: summary[k] for k in ("dataset", "questions_file", "questions_path", "corpus", "machine", "indexes",
+                                    "notes") if k in summary}
+    return EvalResult(dataset, results), meta

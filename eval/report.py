@@ -244,10 +244,12 @@ def render_html(results: list[ConfigResult], questions: list[Question], id_key: 
 
 def doc_section(results: list[ConfigResult], meta: dict, command: str) -> str:
     """The metrics table as a section of docs/benchmarks.md: what was run, where, when."""
+    facts = [f"- {names}: {how}" for names, how in meta.get("indexes", {}).items()]
+    facts += [f"- note: {n}" for n in meta.get("notes", [])]
     return "\n".join([
         f"## Quality: {meta['dataset']} (`notice-qa eval run`)", "",
         f"`{command}`, {meta['machine']['date']}, {describe(meta['machine'])}. Ratio to the naive "
         "LangChain baseline in parentheses; metric definitions in `eval/README.md`.", "",
-        *[f"- note: {n}" for n in meta.get("notes", [])], "",
+        *facts, *([""] if facts else []),
         summary_table(results).markdown(),
     ])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -34,6 +35,25 @@ def _lists_for(count: int) -> int:
     return max(1, int(4 * math.sqrt(max(count, 1))))
 
 
+@contextmanager
+def _threads(count: int):
+    """Run FAISS calls of this thread on ``count`` OpenMP threads (0: unchanged).
+
+    One query gains nothing from threads, and on a busy 2-core machine FAISS's spinning workers made
+    an exact search over 100k vectors take 126 ms instead of 36 ms single-threaded. OpenMP's thread
+    count is per calling thread, so index builds elsewhere keep every core.
+    """
+    if not count:
+        yield
+        return
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
+
+
 class DenseIndex:
     """Cosine similarity over L2-normalised vectors, keyed by chunk id.
 
@@ -42,14 +62,16 @@ class DenseIndex:
         kind: ``"flat"`` or ``"ivf"``; an IVF index must be :meth:`train`-ed before vectors are added
             (:meth:`build` does both).
         nprobe: IVF lists probed per query (ignored by the flat kind).
+        search_threads: OpenMP threads for one search (0: FAISS's default, all cores).
     """
 
-    def __init__(self, dim: int, kind: str = "flat", nprobe: int = 64):
+    def __init__(self, dim: int, kind: str = "flat", nprobe: int = 64, search_threads: int = 1):
         if kind not in KINDS:
             raise ValueError(f"unknown dense index kind {kind!r}; expected one of {KINDS}")
         self.dim = dim
         self.kind = kind
         self.nprobe = nprobe
+        self.search_threads = search_threads
         self.generation = -1
         self.index: faiss.Index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim)) if kind == "flat" else None
 
@@ -119,7 +141,8 @@ class DenseIndex:
             if self.kind == "ivf" and len(allowed) <= EXACT_FILTER_MAX:
                 return self._exact(query[0], np.asarray(allowed, dtype=np.int64), k)
         params = self._params(allowed)
-        scores, ids = self.index.search(query, min(k, self.size), params=params)
+        with _threads(self.search_threads):
+            scores, ids = self.index.search(query, min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def _params(self, allowed: np.ndarray | None):
@@ -129,7 +152,8 @@ class DenseIndex:
         return faiss.SearchParameters(sel=sel) if sel is not None else None
 
     def _exact(self, query: np.ndarray, allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
-        vectors = self.index.reconstruct_batch(allowed)
+        with _threads(self.search_threads):
+            vectors = self.index.reconstruct_batch(allowed)
         scores = vectors @ query
         top = np.argsort(-scores, kind="stable")[:k]
         return [(int(allowed[i]), float(scores[i])) for i in top]

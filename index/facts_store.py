@@ -250,9 +250,10 @@ class FactsStore:
             params.append(due_after)
         rows = self._select("fact_tasks", "t", where, params)
         found = []
+        named: dict[str, bool] = {}  # agency names repeat across rows: match each once
         for row in rows:
             task = _task_row(row)
-            if agency and not self._agency_matches(agency, task, role):
+            if agency and not self._agency_matches(agency, task, role, named):
                 continue
             found.append(task)
             if limit and len(found) >= limit:
@@ -283,9 +284,12 @@ class FactsStore:
         return {"tasks": conn.execute("SELECT COUNT(*) FROM fact_tasks").fetchone()[0],
                 "indicators": conn.execute("SELECT COUNT(*) FROM fact_indicators").fetchone()[0]}
 
-    def _agency_matches(self, query: str, task: TaskRow, role: str) -> bool:
+    def _agency_matches(self, query: str, task: TaskRow, role: str, named: dict[str, bool]) -> bool:
         names = task.leads + (task.coordinators if role == "any" else [])
-        return any(self.matcher.matches(query, name) for name in names)
+        for name in names:
+            if name not in named:
+                named[name] = self.matcher.matches(query, name)
+        return any(named[name] for name in names)
 
     @staticmethod
     def _filters(doc: str | None, text: str | None, alias: str) -> tuple[list[str], list]:

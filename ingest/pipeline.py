@@ -170,7 +170,8 @@ class DocumentParser:
 
     def _check_size(self, size: int) -> None:
         if size > self.max_bytes:
-            raise IngestError(f"file is {size / 1e6:.1f} MB, over the {self.max_bytes / 1e6:.0f} MB limit")
+            mib = 1024 * 1024
+            raise IngestError(f"file is {size / mib:.1f} MiB, over the {self.max_bytes / mib:.3g} MiB limit")
 
 
 def discover(paths: list[str | Path]) -> list[Path]:

@@ -104,7 +104,7 @@ class IngestRunner:
         """Save the index caches; on failure log it and return a warning (nothing stored is lost)."""
         try:
             self.store.save()
-        except Exception as exc:  # noqa: BLE001  faiss reports a full disk as RuntimeError, numpy as OSError
+        except Exception as exc:  # faiss reports a full disk as RuntimeError, numpy as OSError
             log.exception("index caches not saved")
             return (f"index files not saved ({exc}); the documents are stored and the index is rebuilt "
                     "from the catalog at the next start")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from index.retriever import HybridRetriever, ScoredChunk, SearchFilters
 from qa_service.answering.base import QUOTE_JOINER, Answer, Answerer, CitedQuote, Token
+from qa_service.answering.queries import fuse, retrieval_queries
 from qa_service.schemas import AskResponse, Citation, Passage
 
 MIN_PASSAGES = 10
@@ -45,10 +46,26 @@ class QAService:
                timings: dict | None = None) -> list[ScoredChunk]:
         return self.retriever.search(query, k=k or self.top_k, filters=filters, timings=timings)
 
+    def retrieve(self, question: str, k: int, filters: SearchFilters | None = None,
+                 timings: dict | None = None) -> list[ScoredChunk]:
+        """The passages a question is answered from: the search for the question, fused with the search for its
+        Vietnamese gloss when it is in English (see ``answering.queries``); timings add up over the searches."""
+        queries = retrieval_queries(question)
+        if len(queries) == 1:
+            return self.search(question, k=k, filters=filters, timings=timings)
+        lists = []
+        for query in queries:
+            spent: dict[str, float] = {}
+            lists.append(self.search(query, k=max(k, MIN_PASSAGES * 3), filters=filters, timings=spent))
+            if timings is not None:
+                for key, value in spent.items():
+                    timings[key] = timings.get(key, 0.0) + value
+        return fuse(lists, k)
+
     def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> AskResponse:
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        hits = self.search(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
+        hits = self.retrieve(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
         t = time.perf_counter()
         answer = self.answerer.answer(question, hits, filters)
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
@@ -63,7 +80,7 @@ class QAService:
         """
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        hits = self.search(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
+        hits = self.retrieve(question, k=max(k or self.top_k, MIN_PASSAGES), filters=filters, timings=timings)
         t = time.perf_counter()
         answer: Answer | None = None
         for event in self.answerer.stream(question, hits, filters):

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _reads_closed_only_with_writes_closed(self) -> "Settings":
+    def _reads_closed_only_with_writes_closed(self) -> Settings:
         for name in ("api_key", "read_api_key"):  # keys travel in an HTTP header: ASCII, outer spaces dropped
             key = getattr(self, name)
             if key != key.strip() or not all(" " <= c <= "~" for c in key):

@@ -43,3 +43,39 @@ def write_notices(folder: Path, extra: dict[str, str] | None = None) -> Path:
     for name, text in {SOURCE: NOTICE, **(extra or {})}.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+# A second notice of the same province, as a Word file: tasks with deadlines in its paragraphs and in an
+# assignment table, so questions gathering tasks ("Sở Tài chính có những nhiệm vụ gì?", "những việc nào phải
+# hoàn thành trước ngày 31/3/2025?") have items in both notices.
+TASKS_SOURCE = "TB_31_giao_ban_quy_I_2025.docx"
+TASKS_HEADER = [["ỦY BAN NHÂN DÂN\nTỈNH HÒA SƠN\nSố: 31/TB-UBND",
+                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHòa Sơn, ngày 05 tháng 3 năm 2025"]]
+TASKS_PARAGRAPHS = [
+    "THÔNG BÁO",
+    "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp giao ban kinh tế - xã hội quý I năm 2025",
+    "Ngày 03/3/2025, đồng chí Lê Minh Khôi - Chủ tịch UBND tỉnh chủ trì cuộc họp giao ban kinh tế - xã hội "
+    "quý I năm 2025. Sau khi nghe báo cáo của các sở, ngành, đồng chí Chủ tịch UBND tỉnh kết luận như sau:",
+    "1. Về thu ngân sách",
+    "Giao Sở Tài chính chủ trì, phối hợp với Cục Thuế tỉnh xây dựng kịch bản thu ngân sách quý II năm 2025, "
+    "báo cáo UBND tỉnh trước ngày 10/4/2025.",
+    "2. Về quy hoạch và đất đai",
+    "Sở Xây dựng hoàn thành thẩm định đồ án quy hoạch chung đô thị Bắc Sơn trong tháng 3/2025; Sở Nông nghiệp và "
+    "Môi trường cập nhật bản đồ địa chính xã Tân Lập trước ngày 20/4/2025.",
+    "3. Về giáo dục",
+    "Sở Giáo dục và Đào tạo chủ trì rà soát, sắp xếp mạng lưới trường mầm non trên địa bàn tỉnh, trình UBND tỉnh "
+    "phê duyệt trước ngày 30/6/2025.",
+    "4. Các nhiệm vụ khác theo bảng sau:",
+]
+TASKS_TABLE = [
+    ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"],
+    ["1", "Tổng hợp đề xuất danh mục dự án đầu tư công năm 2026", "Sở Tài chính", "Trước ngày 25/3/2025"],
+    ["2", "Kiểm tra an toàn phòng cháy tại các chợ đầu mối", "Công an tỉnh", "Quý III/2025"],
+]
+
+
+def write_task_notice(folder: Path) -> Path:
+    """Writes the Word notice with tasks (:data:`TASKS_SOURCE`) into ``folder``; returns its path."""
+    from docgen import write_docx
+
+    return write_docx(folder / TASKS_SOURCE, TASKS_PARAGRAPHS, header_table=TASKS_HEADER, tables=[TASKS_TABLE])

@@ -110,11 +110,11 @@ def _pdf_of_pages(count: int) -> bytes:
 def _zip_bomb_docx() -> bytes:
     """40 MB of zeros in word/document.xml, about 40 kB packed (a 1000-fold expansion)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/document.xml", "w") as fh:
-            block = b"\0" * (1 << 20)
-            for _ in range(40):
-                fh.write(block)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("word/document.xml", "w") as fh:
+        block = b"\0" * (1 << 20)
+        for _ in range(40):
+            fh.write(block)
     return out.getvalue()
 
 

@@ -59,3 +59,38 @@ def test_agencies_named_by_a_question():
     # a question word or a whole level of government is not an agency to look for
     assert analyze("Cơ quan nào của tỉnh chủ trì?").agencies == []
     assert analyze("UBND các xã phải làm gì?").agencies == []
+
+
+@pytest.mark.parametrize("question, after, before", [
+    ("Những việc nào phải hoàn thành trước ngày 31/01/2024?", None, "2024-01-31"),
+    ("nhung viec nao phai hoan thanh truoc ngay 31/01/2024", None, "2024-01-31"),
+    ("What is due before 31 January 2024?", None, "2024-01-31"),
+    ("Which tasks are due in May 2026?", "2026-05-01", "2026-05-31"),
+    ("Sở Tài chính có nhiệm vụ gì trong quý I/2024?", "2024-01-01", "2024-03-31"),
+    ("Sở Xây dựng phải trình những gì trước tháng 5/2026?", None, "2026-04-30"),
+    ("Việc gì phải làm từ ngày 01/02/2024 đến ngày 29/02/2024?", "2024-02-01", "2024-02-29"),
+    ("What must be completed by the end of May 2026?", None, "2026-05-31"),
+])
+def test_deadline_bounds_filter_tasks_instead_of_naming_details(question, after, before):
+    a = analyze(question)
+    assert a.bound is not None and (a.bound.after, a.bound.before) == (after, before)
+    assert DATE in a.facets
+    # the bound's date is a range to meet, not a date the documents must write
+    assert not a.dates and not a.years and not a.numbers
+
+
+@pytest.mark.parametrize("question", [
+    "Hạn ban hành chương trình công tác năm 2024 là ngày nào?",  # asks for the date
+    "Trong tháng 4/2026, đồng chí Phó Chủ tịch có những thông báo kết luận nào?",  # dates the notices
+    "Tỷ lệ giải ngân tính đến ngày 31/12/2023 là bao nhiêu?",  # a result's cut-off
+    "Theo kết luận ngày 22/4/2026, các xã phải hoàn thành phê duyệt quy hoạch khi nào?",  # names the notice
+])
+def test_dates_that_are_not_deadline_bounds(question):
+    assert analyze(question).bound is None
+
+
+def test_a_qualified_kind_of_body_is_what_the_answer_must_name():
+    assert analyze("Đơn vị tư vấn nào được lựa chọn để lập quy hoạch?").qualifier == "tu van"
+    assert analyze("don vi thi cong nao duoc chon").qualifier == "thi cong"
+    assert analyze("Cơ quan nào chủ trì?").qualifier == ""
+    assert analyze("Hội nghị được tổ chức vào ngày nào?").qualifier == ""

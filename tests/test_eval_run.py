@@ -113,6 +113,19 @@ def test_score_reproduces_the_run_summary(examples_run):
         assert scored[metric] == pytest.approx(summary[metric])
 
 
+def test_report_rescores_a_written_run(examples_run):
+    root, *_ = examples_run
+    before = json.loads((root / "first" / "summary.json").read_text(encoding="utf-8"))
+    (root / "first" / "report.md").unlink()
+    out = run_cli("report", str(root / "first")).stdout
+    after = json.loads((root / "first" / "summary.json").read_text(encoding="utf-8"))
+    assert "| metric | hybrid | dense | lexical | naive |" in out
+    assert (root / "first" / "report.md").exists()
+    for name, config in before["configs"].items():
+        for metric in ("hit@5", "mrr@10", "key_fact_recall", "citation_precision", "false_abstention"):
+            assert after["configs"][name]["summary"][metric] == config["summary"][metric]
+
+
 def test_notices_dataset_needs_a_corpus(tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")

@@ -12,9 +12,9 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 
-from conftest import LiveServer, make_container  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
-from reliability_support import copy_store  # noqa: E402
+from conftest import LiveServer, make_container
+from hypothesis import HealthCheck, settings
+from reliability_support import copy_store
 
 MAX_EXAMPLES = 30
 SEED = 20250801

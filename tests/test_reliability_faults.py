@@ -214,11 +214,14 @@ def test_disk_full_while_saving_the_index_keeps_the_previous_files_and_loses_not
 
 
 # -- a real write limit: the kernel refuses to grow any file past RLIMIT_FSIZE (EFBIG), as on a full disk ------
-def _limit_writes(max_bytes: int):
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # report EFBIG to the writer instead of killing it
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
-    return apply
+# notice-qa started under the limit; SIGXFSZ ignored so the writer gets the error instead of being killed.
+LIMITED_CLI = ("import resource, runpy, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+               "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]),) * 2); "
+               "sys.argv = ['notice-qa', *sys.argv[2:]]; runpy.run_module('qa_service.cli', run_name='__main__')")
+
+
+def _limited_cli(max_bytes: int, *args: str) -> list[str]:
+    return [sys.executable, "-c", LIMITED_CLI, str(max_bytes), *args]
 
 
 def _room_for_a_few_commits(data) -> int:
@@ -237,9 +240,8 @@ def test_cli_ingest_on_a_full_disk_stops_clearly_and_a_rerun_completes(examples_
     folder = tmp_path / "incoming"
     write_notices(folder, 8)
 
-    proc = subprocess.run([sys.executable, "-m", "qa_service.cli", "ingest", str(folder)], cwd=ROOT,
-                          env=_cli_env(data), capture_output=True, text=True, timeout=600,
-                          preexec_fn=_limit_writes(_room_for_a_few_commits(data)))
+    proc = subprocess.run(_limited_cli(_room_for_a_few_commits(data), "ingest", str(folder)), cwd=ROOT,
+                          env=_cli_env(data), capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 1, proc.stderr
     assert "could not be written" in proc.stderr and "the disk is full or failing" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -264,9 +266,10 @@ def test_uploads_to_a_server_on_a_full_disk_get_507_and_nothing_is_half_stored(e
     data = copy_store(examples_container.settings.data_dir, tmp_path / "data")
     before = snapshot(make_container(data))
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "qa_service.cli", "serve", "--port", str(port)], cwd=ROOT,
-                              env=_cli_env(data), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              preexec_fn=_limit_writes(_room_for_a_few_commits(data)))
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:  # the server keeps its own descriptor
+        server = subprocess.Popen(_limited_cli(_room_for_a_few_commits(data), "serve", "--port", str(port)),
+                                  cwd=ROOT, env=_cli_env(data), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -274,7 +277,7 @@ def test_uploads_to_a_server_on_a_full_disk_get_507_and_nothing_is_half_stored(e
                 if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read()
+                assert server.poll() is None, log_path.read_text(errors="replace")
                 time.sleep(0.2)
         statuses = []
         for i in range(8):

@@ -174,10 +174,11 @@ def test_legacy_encodings_are_converted_and_stored_beside_the_existing_documents
 
 
 # -- the command line --------------------------------------------------------------------------------------
-def cli(*args: str, data_dir) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NOTICE_QA_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+def cli(*args: str, data_dir, **settings: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NOTICE_QA_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
+           **{f"NOTICE_QA_{name.upper()}": value for name, value in settings.items()}}
     return subprocess.run([sys.executable, "-m", "qa_service.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=600)
+                          cwd=ROOT, timeout=600, check=False)
 
 
 def test_cli_ingest_reports_each_hostile_file_and_keeps_the_store(examples_container, files, tmp_path):
@@ -189,10 +190,13 @@ def test_cli_ingest_reports_each_hostile_file_and_keeps_the_store(examples_conta
         (folder / name).write_bytes(content)
     for name, (encode, _) in LEGACY.items():
         (folder / name).write_bytes(encode(LEGACY_NOTICE))
+    (folder / "over_the_limit.txt").write_bytes(LEGACY_NOTICE.encode() * 1500)  # 0.7 MB of real text
 
-    proc = cli("ingest", "--json", str(folder), data_dir=data)
+    proc = cli("ingest", "--json", str(folder), data_dir=data, max_file_mb="0.5")
     assert proc.returncode == 1, proc.stderr  # some files failed
     outcomes = {f["source"]: f for f in json.loads(proc.stdout)["files"]}
+    too_big = outcomes["over_the_limit.txt"]
+    assert too_big["status"] == "error" and "MiB, over the" in too_big["message"], too_big
     for name, (_, words) in files.items():
         assert outcomes[name]["status"] == "error" and words in outcomes[name]["message"], outcomes[name]
     for name, (_, encoding) in LEGACY.items():

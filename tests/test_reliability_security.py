@@ -111,9 +111,8 @@ _hooked = False
 def _record(event: str, args: tuple) -> None:
     if not _recording.is_set() or threading.current_thread() is threading.main_thread():
         return  # only the server's threads, while hostile requests are in flight
-    if event in ("open", "sqlite3.connect") and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        _opened.append((event, os.fsdecode(args[0])))
-    elif event in ("os.remove", "os.rename", "os.mkdir", "os.rmdir", "shutil.rmtree", "os.chmod"):
+    files = ("open", "sqlite3.connect", "os.remove", "os.rename", "os.mkdir", "os.rmdir", "shutil.rmtree", "os.chmod")
+    if event in files and args and isinstance(args[0], (str, bytes, os.PathLike)):
         _opened.append((event, os.fsdecode(args[0])))
 
 

@@ -405,12 +405,21 @@ class AgencyMatcher:
     """Does a lookup ("so tai chinh", "Sở KH&ĐT", "ke hoach dau tu") name this agency?"""
 
     table: AliasTable = field(default_factory=AliasTable)
+    # resolve() runs a fuzzy match over every known name: remember it per query (a lookup tests many rows).
+    _resolved: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _resolve(self, query: str) -> str | None:
+        if query not in self._resolved:
+            if len(self._resolved) >= 1024:
+                self._resolved.clear()
+            self._resolved[query] = self.table.resolve(query)
+        return self._resolved[query]
 
     def matches(self, query: str, name: str) -> bool:
         qkey, nkey = agency_key(query), agency_key(name)
         if not qkey:
             return False
-        if qkey == nkey or self.table.resolve(query) == name:
+        if qkey == nkey or self._resolve(query) == name:
             return True
         name_tokens = nkey.split(" ")
         if all(t in name_tokens for t in qkey.split(" ")):

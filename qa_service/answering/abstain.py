@@ -5,7 +5,8 @@ documents do not contain: another year, another province, a figure that is not s
 the coverage of the question's terms, the policy checks each detail the question names against
 the words around the selected units (unit, introducing sentence, section titles, document header)
 and against the whole document, and checks that the units state what the question asks for
-(a date for "when", a percentage for "what share", a count of the thing counted).
+(a date for "when", a percentage for "what share", a count of the thing counted, a consultant for
+"which consultant").
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ class AbstentionConfig:
     min_coverage: float = 0.45  # weighted share of the question's terms the selection must cover
     min_coverage_english: float = 0.30  # English questions reach Vietnamese text through a glossary only
     min_relevance: float = 0.30  # the best unit's own relevance
+    # Asking when an agency named in the question must do something: the dated units must be about that
+    # thing, i.e. cover most of the words beyond the agency's name (else the date is another task's).
+    min_topic_dated: float = 0.60
 
 
 @dataclass
@@ -44,12 +48,16 @@ class AbstentionPolicy:
         if selection.best is None:
             return Verdict(True, "no passage")
         signals = {"coverage": round(selection.coverage, 3), "relevance": round(selection.best.relevance, 3),
-                   "gap": round(selection.runner_up_gap, 3)}
+                   "topic": round(selection.topic, 3), "gap": round(selection.runner_up_gap, 3)}
         min_coverage = cfg.min_coverage_english if analysis.language == "en" else cfg.min_coverage
         if selection.coverage < min_coverage:
             return Verdict(True, f"question terms poorly covered ({selection.coverage:.2f})", signals)
         if selection.best.relevance < cfg.min_relevance:
             return Verdict(True, f"best passage weakly relevant ({selection.best.relevance:.2f})", signals)
+        if analysis.agencies and DATE in analysis.facets and analysis.bound is None and \
+                selection.topic < cfg.min_topic_dated:
+            return Verdict(True, f"the dates found are for other tasks of {analysis.agencies[0].name} "
+                                 f"(topic covered {selection.topic:.2f})", signals)
 
         units = [s.unit for s in selection.units]
         quoted = " ".join(f"{s.unit.folded} {s.unit.folded_lead if s.use_lead else ''}" for s in selection.units)
@@ -77,6 +85,8 @@ class AbstentionPolicy:
         """The kind of fact the question asks for, when none of the quoted units states it."""
         if DATE in analysis.facets and not any(u.has_time() for u in units):
             return "no date or time limit in the passages"
+        if analysis.qualifier and f" {analysis.qualifier} " not in f" {quoted} ":
+            return f"no '{analysis.qualifier}' body named in the passages"
         if NUMBER in analysis.facets:
             texts = [u.text for u in units]
             if not any(number_fit(analysis, t) >= 1.0 for t in texts):

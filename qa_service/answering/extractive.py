@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from index.retriever import ScoredChunk, SearchFilters
 from qa_service.answering.abstain import AbstentionPolicy
-from qa_service.answering.agencies import lead_agency
 from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, Answerer, CitedQuote, StatementSource
 from qa_service.answering.context import DocumentContext, NoContext
+from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import LIST, LIST_KIND, QuestionAnalysis, analyze
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
-from qa_service.answering.units import ITEM_START, SENTENCE_END, Unit, place_statement, split_units
+from qa_service.answering.units import Unit, place_statement, split_units
 
 
 @dataclass(frozen=True)
@@ -26,46 +26,6 @@ class ExtractiveConfig:
     """How many retrieved passages are read for units."""
 
     passages: int = 6
-
-
-def _cut(text: str, limit: int) -> str:
-    """The start of ``text`` up to about ``limit`` characters, ended at a clause or word boundary."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(mark) for mark in (";", ",", ":"))
-    cut = cut if cut >= limit // 2 else head.rfind(" ")
-    return head[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
-
-
-def _answer_piece(text: str, limit: int | None = None, keep: str = "") -> str:
-    """A unit as it reads inside an answer: without its bullet or item marker.
-
-    An item of a gathered list is cut after about ``limit`` characters (the citation quotes it whole);
-    ``keep`` (a deadline as written) stays visible: the clause holding it follows the cut start.
-    """
-    text = ITEM_START.sub("", text, count=1).strip().lstrip(";,.: ")
-    if limit is None or len(text) <= limit:
-        return text
-    at = text.find(keep) if keep else -1
-    if at < 0 or at + len(keep) <= limit:
-        return _cut(text, limit)
-    start = max(text.rfind(mark, 0, at) for mark in (";", ",", ".", ":")) + 1
-    clause = _cut(text[start:].strip(), max(limit // 2, len(keep) + at - start + 1))
-    return f"{_cut(text, max(limit - len(clause), limit // 3)).removesuffix(' …')} … {clause}"
-
-
-def _lead_piece(lead: str, limit: int | None) -> str:
-    """An introducing sentence inside an answer. In a gathered list it is shown only when it names the
-    agency its items are assigned to, and a long one by its last sentence (the words closest to the items)."""
-    if limit is None:
-        return _answer_piece(lead)
-    if not lead_agency(lead):
-        return ""
-    if len(lead) > limit:
-        sentences = [p for p in SENTENCE_END.split(lead) if p.strip()]
-        lead = sentences[-1] if sentences else lead
-    return _answer_piece(lead, limit)
 
 
 def _doc_label(hit: ScoredChunk) -> str:
@@ -107,8 +67,9 @@ class ExtractiveAnswerer(Answerer):
         """Units of the best passages, plus the statements of the extra sources placed in their passages."""
         units: list[Unit] = []
         by_chunk: dict[int, list[Unit]] = {}
-        # English questions reach Vietnamese passages through meaning alone: read every retrieved passage.
-        depth = len(hits) if analysis.language == "en" else self.config.passages
+        # English questions reach Vietnamese passages through meaning alone, and questions across documents
+        # need each document's best passage, often ranked low: read every retrieved passage for them.
+        depth = len(hits) if analysis.language == "en" or analysis.multi_document else self.config.passages
         for rank, hit in enumerate(hits[:depth]):
             split = self._split(hit, rank)
             by_chunk.setdefault(hit.chunk.chunk_id, split)
@@ -172,13 +133,13 @@ def compose(selection: Selection, item_chars: int | None = None) -> Answer:
             lead = next((s.unit.lead for s in group if s.use_lead), "")
             if lead and not any(s.unit.text == lead for s in group):
                 quote_pieces.append(lead)
-                answer_pieces.append(_lead_piece(lead, limit))
+                answer_pieces.append(lead_piece(lead, limit))
             for s in group:
                 # The citation quotes the whole line (or sentence) the unit is part of, once.
                 quote = s.unit.context or s.unit.text
                 if quote not in quote_pieces:
                     quote_pieces.append(quote)
-                answer_pieces.append(_answer_piece(s.unit.text, limit, s.unit.deadline_text))
+                answer_pieces.append(answer_piece(s.unit.text, limit, s.unit.deadline_text))
             marker = len(citations) + 1
             citations.append(CitedQuote(marker, group[0].unit.hit, QUOTE_JOINER.join(quote_pieces)))
             doc_parts.append(f"{' '.join(p for p in answer_pieces if p)} [{marker}]")

@@ -67,7 +67,7 @@ _AGENCY_HEAD = re.compile(r"\b(so|bo|ban|uy ban|ubnd|cuc|chi cuc|van phong|cong 
 
 # Phrases that only frame the question ("bao nhiêu", "như thế nào"), removed before reading its terms.
 _FRAME = re.compile(r"\b(?:bao nhieu|nhu the nao|the nao|khi nao|o dau|la gi|la ai|bao gio|ra sao|hay khong|"
-                    r"co phai|nhung gi|cai gi|gom nhung|dieu gi)\b")
+                    r"co phai|nhung gi|cai gi|gom nhung|dieu gi|lam gi|nhung viec gi|viec gi)\b")
 # Questions that gather or compare facts across documents.
 _MULTI_DOCUMENT = re.compile(r" (?:nhung|cac|hai|ca hai) (?:thong bao|van ban|ket luan|quyet dinh|ke hoach) |"
                              r" moi thong bao |"
@@ -121,6 +121,8 @@ class QuestionAnalysis:
         provinces: provinces the question names (folded).
         names: other proper names the question names (folded), e.g. "van nam", "hiep thanh".
         counted: the noun after "bao nhiêu"/"mấy" ("xa" in "bao nhiêu xã"), when the question counts things.
+        qualifier: what qualifies the kind of body asked for ("tu van" in "đơn vị tư vấn nào"); the answer
+            must name such a body.
         unit: the unit the figure must carry: ``percent``, ``money``, ``length`` or ``""``.
         parts: how many things the question asks at once (joined by "và", commas, "and").
         multi_document: the question gathers or compares facts from several documents.
@@ -143,6 +145,7 @@ class QuestionAnalysis:
     provinces: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     counted: str = ""
+    qualifier: str = ""
     unit: str = ""
     parts: int = 1
     multi_document: bool = False
@@ -168,6 +171,8 @@ def expand_abbreviations(tokens: list[str]) -> list[str]:
 
 def english_stem(word: str) -> str:
     """A crude English lemma: enough to meet the glossary ("dossiers" -> "dossier", "resolved" -> "resolve")."""
+    if word in ENGLISH_GLOSSARY:  # "funding" is not "fund"
+        return word
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", "e"), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)] + repl
@@ -205,6 +210,35 @@ def _english_terms(question: str) -> list[str]:
         elif word in capitalised or any(c.isdigit() for c in word):
             terms.append(fold(word))  # names and codes are written the same in both languages
     return terms
+
+
+# "the Department of Finance", "Department of Agriculture and Environment", "Ministry of Home Affairs".
+_EN_AGENCY = re.compile(r"\b(Department|Ministry)\s+of\s+((?:the\s+)?[A-Z][\w']*(?:\s+(?:[A-Z][\w']*|and|&))*)")
+_EN_AGENCY_HEADS = {"department": "Sở", "ministry": "Bộ"}
+
+
+def _english_agencies(question: str) -> list[AgencyRef]:
+    """Agencies an English question names by their English title, read through the glossary: "Department of
+    Finance" is "Sở Tài chính". A title with a word the glossary lacks is left out."""
+    found: list[AgencyRef] = []
+    for match in _EN_AGENCY.finditer(question):
+        words = match.group(2).lower().replace("&", " and ")
+        for phrase, glosses in ENGLISH_PHRASES.items():
+            words = words.replace(phrase, glosses[0].replace(" ", "_"))
+        glossed = []
+        for word in words.split():
+            if "_" in word or word == "the":
+                glossed.append(word.replace("_", " ") if word != "the" else "")
+            elif word == "and":
+                glossed.append("va")
+            elif english_stem(word) in ENGLISH_GLOSSARY:
+                glossed.append(ENGLISH_GLOSSARY[english_stem(word)][0])
+            else:
+                break
+        else:
+            name = f"{_EN_AGENCY_HEADS[match.group(1).lower()]} {' '.join(g for g in glossed if g)}"
+            found += [ref for ref in question_agencies(name) if ref.name not in {r.name for r in found}]
+    return found
 
 
 def _proper_names(question: str) -> set[str]:
@@ -252,6 +286,23 @@ def _provinces(question: str, padded: str) -> set[str]:
     if not re.search(r"(?<!^)(?<![.?!]\s)\b[A-Z]", cased.strip()):
         return {p for p in PROVINCES if f" {p} " in padded}
     return {p for p in PROVINCES if re.search(rf"(?<!\w){re.escape(p.title())}(?!\w)", cased)}
+
+
+# "đơn vị tư vấn nào", "nhà thầu thi công nào": the kind of body asked for, qualified ("tư vấn", "thi công").
+_QUALIFIED_ASK = re.compile(r"\b(?:don vi|co quan|doanh nghiep|nha thau|cong ty|to chuc)\s+((?:[a-z]+\s+){1,3}?)nao\b")
+# Words that make the phrase before "nào" something else: a time ("tổ chức vào ngày nào"), a verb, a link word.
+_NOT_QUALIFIERS = frozenset({"ngay", "thang", "nam", "quy", "tuan", "thoi", "diem", "gian", "gio", "luc", "vao", "han",
+                             "duoc", "se", "da", "phai", "can", "co", "nhan", "thuc", "hien", "lien", "quan", "va",
+                             "cua", "la", "nhung", "cac", "mot", "nay", "do", "cho", "voi", "o", "tai", "trong"})
+
+
+def _asked_qualifier(padded: str) -> str:
+    """The words qualifying the kind of body a question asks for ("tu van" in "đơn vị tư vấn nào"), or ""."""
+    for match in _QUALIFIED_ASK.finditer(padded):
+        words = match.group(1).split()
+        if not any(w in _NOT_QUALIFIERS for w in words):
+            return " ".join(words)
+    return ""
 
 
 # Units a figure is stated in, wherever the question names them ("điểm tối đa là bao nhiêu").
@@ -357,7 +408,8 @@ def analyze(question: str) -> QuestionAnalysis:
         text=original, language=language, facets=facets, kind=kind, terms=list(dict.fromkeys(terms)),
         phrases=list(dict.fromkeys(phrases)), years=years, dates=dates, numbers=numbers,
         doc_numbers=doc_numbers, codes=codes, provinces=provinces, names=names,
-        counted=_counted_noun(padded, english), unit=_unit(padded), parts=min(parts, 4),
+        counted=_counted_noun(padded, english), qualifier="" if english else _asked_qualifier(padded),
+        unit=_unit(padded), parts=min(parts, 4),
         multi_document=bool(_MULTI_DOCUMENT.search(padded)),
-        agencies=[] if english else question_agencies(question), bound=bound,
+        agencies=_english_agencies(question) if english else question_agencies(question), bound=bound,
     )

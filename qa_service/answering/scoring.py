@@ -16,6 +16,7 @@ from index.text import fold, tokenize
 from qa_service.answering.agencies import lead_agency, names_agency, text_key
 from qa_service.answering.context import DocumentContext, NoContext
 from qa_service.answering.details import local_missing, missing_details, year_conflict
+from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import (
     AGENCY,
     DATE,
@@ -74,6 +75,9 @@ class ScoringConfig:
     add_min_ratio: float = 0.7  # ... and scores at least this share of the best unit
     other_passage_ratio: float = 0.8  # ... or this share when it comes from another passage
     list_item_ratio: float = 0.4  # ... or this share for the rest of its sentence, or the items after it in a list
+    # ... or this share when it states a fact a several-part question asks and the chosen units do not state
+    # at all (the date of "issued on what date, and how many fields ...?")
+    missing_fact_ratio: float = 0.6
     single_budget: int = 420  # characters of quoted text for a one-fact answer
     multi_budget: int = 900  # ... for lists, several facts or several documents
     item_chars: int = 240  # an item of a gathered list is quoted up to about this length in the answer
@@ -115,6 +119,7 @@ class Selection:
 
     units: list[ScoredUnit] = field(default_factory=list)
     coverage: float = 0.0  # weighted share of the question terms covered by the selection
+    topic: float = 1.0  # the same for the question's topic terms (see ``UnitScorer.topic``)
     best: ScoredUnit | None = None
     runner_up_gap: float = 0.0  # best score minus the best score from another passage
     gathered: bool = False  # the units are the items a gathering question asks for, quoted briefly
@@ -147,9 +152,11 @@ class UnitScorer:
                 rarity = 1.0 + math.log((n + 1) / (sum(term in terms for terms in chunk_terms) + 1))
             self.weights[term] = min(rarity, MAX_RARITY) * (GENERIC_WEIGHT if term in GENERIC else 1.0)
         self.total_weight = sum(self.weights.values()) or 1.0
-        # The topic: what the question asks about beyond the agency it names and the genre's generic words.
+        # The topic: what the question asks about beyond the agency it names, the genre's generic words and
+        # the words of asking when ("hoàn thành", "thời hạn").
         agency_syllables = {s for a in analysis.agencies for s in term_set(a.name)}
-        self.topic_terms = [t for t in self.weights if t not in agency_syllables and t not in GENERIC]
+        self.topic_terms = [t for t in self.weights if t not in agency_syllables and t not in GENERIC
+                            and t not in TIME_WORDS]
         self._title_terms: dict[int, set[str]] = {}
         self._section_terms: dict[int, set[str]] = {}
 
@@ -355,14 +362,17 @@ def select(scorer: UnitScorer, scored: list[ScoredUnit], *, multi_document: bool
     budget = cfg.multi_budget if several else cfg.single_budget
     documents = {best.unit.hit.chunk.doc_id}
 
-    def length(text: str) -> int:
-        return min(len(text), cfg.item_chars) if gathering else len(text)
+    def shown(s: ScoredUnit, lead: bool) -> int:
+        """Characters the answer will show for a unit (and its lead-in): items of a gathered list briefly."""
+        if not gathering:
+            return len(s.unit.text) + (len(s.unit.lead) if lead else 0)
+        return (len(answer_piece(s.unit.text, cfg.item_chars, s.unit.deadline_text)) +
+                (len(lead_piece(s.unit.lead, cfg.item_chars)) if lead else 0))
 
     def quoted(s: ScoredUnit) -> int:
-        lead_needed = s.use_lead and all(c.unit.lead != s.unit.lead for c in chosen if c.use_lead)
-        return length(s.unit.text) + (length(s.unit.lead) if lead_needed else 0)
+        return shown(s, s.use_lead and all(c.unit.lead != s.unit.lead for c in chosen if c.use_lead))
 
-    used = length(best.unit.text) + (length(best.unit.lead) if best.use_lead else 0)
+    used = shown(best, best.use_lead)
 
     while True:
         best_gain, pick = 0.0, None
@@ -375,7 +385,12 @@ def select(scorer: UnitScorer, scored: list[ScoredUnit], *, multi_document: bool
                 s.topic >= cfg.item_topic_ratio * best.topic
             ratio = cfg.list_item_ratio if continues or item else (cfg.add_min_ratio if same_passage
                                                                    else cfg.other_passage_ratio)
-            if s in chosen or s.score < ratio * best.score or s.unit.heading or s.unit.is_lead:
+            # A unit stating an asked fact the answer does not state at all joins more easily, even a lead-in.
+            lacking = {f for f in s.facets if max(c.facets.get(f, 0.0) for c in chosen) < 0.5}
+            supplies = analysis.parts > 1 and any(s.facets[f] >= 1.0 for f in lacking)
+            if supplies:
+                ratio = min(ratio, cfg.missing_fact_ratio)
+            if s in chosen or s.score < ratio * best.score or s.unit.heading or (s.unit.is_lead and not supplies):
                 continue
             if any(c.unit.text == s.unit.text or c.unit.overlaps(s.unit) for c in chosen) or \
                     used + quoted(s) > budget:
@@ -410,5 +425,5 @@ def select(scorer: UnitScorer, scored: list[ScoredUnit], *, multi_document: bool
     other = next((s.score for s in ranked if s.unit.hit.chunk.chunk_id != best.unit.hit.chunk.chunk_id), 0.0)
     # Items are quoted briefly only when they would not fit whole.
     whole = sum(len(c.unit.text) + (len(c.unit.lead) if c.use_lead else 0) for c in chosen)
-    return Selection(units=chosen, coverage=scorer.coverage(covered), best=best, runner_up_gap=best.score - other,
-                     gathered=gathering and whole > budget)
+    return Selection(units=chosen, coverage=scorer.coverage(covered), topic=scorer.topic(covered), best=best,
+                     runner_up_gap=best.score - other, gathered=gathering and whole > budget)

@@ -17,6 +17,7 @@ from qa_service.answering.question import DATE_NUM, folded
 ITEM_START = re.compile(r"^\s*(?:[-+•–*]|\(?\d+(?:\.\d+)*[.)]|\(?[a-zđ][.)]|[IVXLC]+\.)\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(“\"\d-])")
 CLAUSE_END = re.compile(r"(?<=;)\s+")
+CELL_END = re.compile(r"\s\|\s")  # between the cells of a table row as the loaders write it ("a | b | c")
 # "Giao Sở Tài chính" alone on a line, or any line ending with a colon, introduces what follows.
 ASSIGNING_LINE = re.compile(r"^\s*(?:\(?[a-zđ\d]+[.)]\s*)?(?:giao|đề nghị|yêu cầu|chỉ đạo)\s+\S", re.IGNORECASE)
 # Sections the ingestion labels as blocks of the document's frame, read whole.
@@ -135,8 +136,33 @@ def _bounds(text: str, splitter: re.Pattern) -> tuple[list[int], list[int]]:
 
 
 def _split_sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, piece) pieces of a paragraph longer than MAX_UNIT_CHARS: sentences, and a sentence still
-    longer than that at its semicolons (Vietnamese administrative prose chains clauses and items with ";")."""
+    """(offset, piece) pieces of a paragraph longer than MAX_UNIT_CHARS: sentences (within the cells of a
+    table row), and a sentence still longer than that at its semicolons (Vietnamese administrative prose
+    chains clauses and items with ";")."""
+    if len(text) <= MAX_UNIT_CHARS:
+        return [(0, text)]
+    if " | " in text:  # a long table row: runs of its cells, a long cell alone (a sentence never spans cells)
+        starts = [0] + [m.end() for m in CELL_END.finditer(text)]
+        ends = [m.start() for m in CELL_END.finditer(text)] + [len(text)]
+        pieces: list[tuple[int, str]] = []
+        run: tuple[int, int] | None = None
+        for a, b in zip(starts, ends):
+            if b - a > MAX_UNIT_CHARS // 2 or (run and b - run[0] > MAX_UNIT_CHARS):
+                if run:
+                    pieces.append((run[0], text[run[0]:run[1]]))
+                run = None
+                if b - a > MAX_UNIT_CHARS // 2:
+                    pieces.extend((a + offset, piece) for offset, piece in _split_prose(text[a:b]))
+                    continue
+            run = (run[0] if run else a, b)
+        if run:
+            pieces.append((run[0], text[run[0]:run[1]]))
+        return [(a, piece) for a, piece in pieces if piece.strip(" |")]
+    return _split_prose(text)
+
+
+def _split_prose(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of text: itself when short, else its sentences, a long one at its semicolons."""
     if len(text) <= MAX_UNIT_CHARS:
         return [(0, text)]
     pieces: list[tuple[int, str]] = []
@@ -204,7 +230,8 @@ def split_units(hit: ScoredChunk, rank: int, parent_lead: str = "") -> list[Unit
         text = hit.chunk.text.strip()
         return [Unit(hit=hit, rank=rank, text=text, start=hit.chunk.text.find(text))] if text else []
     units: list[Unit] = []
-    previous = ""
+    # A passage cut from a table carries the table's header row as its lead-in: its first line is data.
+    previous = hit.chunk.lead_in.strip() if " | " in hit.chunk.lead_in else ""
     for line_no, (line_start, line) in enumerate(_lines(hit.chunk.text)):
         # The first row of a table (or one opening "STT |") names the columns: context, not an answer.
         header_row = " | " in line and (" | " not in previous or line.startswith("STT"))
