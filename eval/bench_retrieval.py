@@ -187,7 +187,6 @@ def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: 
 
 
 def speed(args) -> dict:
-    import numpy as np
 
     from index.catalog import Catalog
     from index.text import tokenize

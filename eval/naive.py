@@ -17,6 +17,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from eval.corpus import EvalCorpus, file_digest, fingerprint
+from eval.indexes import code_fingerprint
 from index.embedders import VectorEmbeddings
 from ingest.pipeline import DocumentParser, doc_id_for
 from qa_service.schemas import AskResponse, Citation, Passage
@@ -38,7 +39,7 @@ def load_files(files: list[Path]) -> tuple[list[Document], list[str]]:
             continue
         try:
             loaded = loader(str(path)).load()
-        except Exception as exc:  # the baseline skips what its loaders cannot read, as the tutorial would
+        except Exception as exc:  # noqa: BLE001  the baseline skips what its loaders cannot read
             warnings.append(f"{path.name}: {exc}")
             continue
         for doc in loaded:
@@ -77,7 +78,9 @@ class NaivePipeline:
         from langchain_community.vectorstores import FAISS
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        key = fingerprint([corpus.fingerprint, embedder.model_id, file_digest(Path(__file__))])[:20]
+        # A document corpus is read through the product's parser, so its code is part of the key too.
+        parts = [corpus.fingerprint, embedder.model_id, file_digest(Path(__file__))]
+        key = fingerprint(parts if corpus.files else [*parts, code_fingerprint()])[:20]
         folder = Path(cache_dir) / f"naive-{key}"
         if (folder / "warnings.json").exists():
             log(f"reusing naive index {folder}")

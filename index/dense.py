@@ -81,7 +81,7 @@ class DenseIndex:
         return "ivf" if count >= IVF_THRESHOLD else "flat"
 
     @classmethod
-    def build(cls, dim: int, batches, count: int, kind: str | None = None, nprobe: int = 64) -> "DenseIndex":
+    def build(cls, dim: int, batches, count: int, kind: str | None = None, nprobe: int = 64) -> DenseIndex:
         """An index over ``batches`` of (ids, vectors) holding ``count`` vectors in all.
 
         The kind follows :meth:`kind_for` unless given. An IVF index is trained on an even sample of
@@ -168,7 +168,7 @@ class DenseIndex:
         self.generation = generation
 
     @classmethod
-    def load(cls, path: Path) -> "DenseIndex | None":
+    def load(cls, path: Path) -> DenseIndex | None:
         """The saved index, or None when absent, unreadable or inconsistent (the caller rebuilds it)."""
         info_path = path.with_suffix(".json")
         if not path.exists() or not info_path.exists():

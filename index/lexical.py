@@ -140,7 +140,7 @@ class LexicalIndex:
         self.generation = generation
 
     @classmethod
-    def load(cls, path: Path) -> "LexicalIndex | None":
+    def load(cls, path: Path) -> LexicalIndex | None:
         """The saved index, or None when absent or unreadable (the caller rebuilds it)."""
         if not path.exists():
             return None

@@ -149,7 +149,8 @@ class HybridRetriever:
         """The text embedded for ``query``: with tone marks restored when typed without any."""
         if not self.config.restore_tones or has_diacritics(query):
             return query
-        restored = self.store.lexical.restorer.restore(query)
+        with self.store.read_lock():
+            restored = self.store.lexical.restorer.restore(query)
         return restored if has_diacritics(restored) else query
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
@@ -168,17 +169,20 @@ class HybridRetriever:
         n = max(k, cfg.candidates)
         dense_hits: list[tuple[int, float]] = []
         lexical_hits: list[tuple[int, float]] = []
+        vector = None
         if cfg.mode in ("hybrid", "dense"):
             t = time.perf_counter()
             vector = self.store.embedder.encode_query(self.dense_query_text(query))
             timings["embed_ms"] = (time.perf_counter() - t) * 1000
-            t = time.perf_counter()
-            dense_hits = self.store.dense.search(vector, n, allowed)
-            timings["dense_ms"] = (time.perf_counter() - t) * 1000
-        if cfg.mode in ("hybrid", "lexical"):
-            t = time.perf_counter()
-            lexical_hits = self.store.lexical.search(query, n, allowed)
-            timings["lexical_ms"] = (time.perf_counter() - t) * 1000
+        with self.store.read_lock():
+            if vector is not None:
+                t = time.perf_counter()
+                dense_hits = self.store.dense.search(vector, n, allowed)
+                timings["dense_ms"] = (time.perf_counter() - t) * 1000
+            if cfg.mode in ("hybrid", "lexical"):
+                t = time.perf_counter()
+                lexical_hits = self.store.lexical.search(query, n, allowed)
+                timings["lexical_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         dense_weight = cfg.dense_weight if cfg.mode != "lexical" else 0.0
         lexical_weight = cfg.lexical_weight if cfg.mode != "dense" else 0.0

@@ -180,21 +180,17 @@ class NoticeStore:
 
         The fingerprint covers the file hash and everything parsed from it, so an unchanged file adds
         nothing, while a changed file (or a parser upgrade that changes its chunks) replaces its chunks;
-        chunks whose content hash is already stored for the document keep their vectors.
+        chunks whose content hash is already stored for the document keep their vectors. Embedding
+        happens before the write lock is taken, so searches and other writers are not held up by it.
         """
+        fingerprint = document_fingerprint(doc)
+        if self.catalog.fingerprint(doc.doc_id) == fingerprint:
+            return UpsertResult(doc.doc_id, "unchanged", len(doc.chunks), 0)
+        vectors, embedded = self._vectors(doc)
         with self.write_lock():
             existing = self.catalog.document(doc.doc_id)
-            if existing is not None and self.catalog.fingerprint(doc.doc_id) == document_fingerprint(doc):
+            if existing is not None and self.catalog.fingerprint(doc.doc_id) == fingerprint:
                 return UpsertResult(doc.doc_id, "unchanged", existing.chunk_count, 0)
-            known = self.catalog.vectors_by_hash(doc.doc_id) if existing else {}
-            todo = [i for i, c in enumerate(doc.chunks) if c.content_hash not in known]
-            fresh = self.embedder.encode_passages([doc.chunks[i].embed_text for i in todo]) if todo else None
-            vectors = np.zeros((len(doc.chunks), self._dim()), dtype=np.float32)
-            for i, chunk in enumerate(doc.chunks):
-                if chunk.content_hash in known:
-                    vectors[i] = known[chunk.content_hash]
-            for row, i in enumerate(todo):
-                vectors[i] = fresh[row]
             removed, added = self.catalog.replace_document(doc, vectors)
             generation = self.catalog.generation
             self.dense.remove(removed)
@@ -203,7 +199,26 @@ class NoticeStore:
             for chunk_id, chunk in zip(added, doc.chunks):
                 self.lexical.add(chunk_id, chunk.embed_text)
             self.dense.generation = self.lexical.generation = generation
-            return UpsertResult(doc.doc_id, "replaced" if existing else "added", len(doc.chunks), len(todo))
+            return UpsertResult(doc.doc_id, "replaced" if existing else "added", len(doc.chunks), embedded)
+
+    def _vectors(self, doc: ParsedDocument) -> tuple[np.ndarray, int]:
+        """Vectors of the document's chunks (stored ones reused by content hash) and how many were embedded."""
+        known = self.catalog.vectors_by_hash(doc.doc_id)
+        todo = [i for i, c in enumerate(doc.chunks) if c.content_hash not in known]
+        fresh = self.embedder.encode_passages([doc.chunks[i].embed_text for i in todo]) if todo else None
+        vectors = np.zeros((len(doc.chunks), self._dim()), dtype=np.float32)
+        for i, chunk in enumerate(doc.chunks):
+            if chunk.content_hash in known:
+                vectors[i] = known[chunk.content_hash]
+        for row, i in enumerate(todo):
+            vectors[i] = fresh[row]
+        return vectors, len(todo)
+
+    @contextmanager
+    def read_lock(self) -> Iterator[None]:
+        """Held while searching the in-memory caches, so a write in another thread never changes them mid-search."""
+        with self._lock:
+            yield
 
     def remove(self, doc_id: str) -> bool:
         with self.write_lock():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*", re.UNICODE)
 
@@ -30,4 +31,4 @@ def lexical_terms(tokens: list[str]) -> list[str]:
     fields were measured too (dev notices and ALQAC): they did not rank better and doubled the postings.
     """
     folded = [fold(t) for t in tokens]
-    return [f"u:{t}" for t in folded] + [f"b:{a}_{b}" for a, b in zip(folded, folded[1:])]
+    return [f"u:{t}" for t in folded] + [f"b:{a}_{b}" for a, b in pairwise(folded)]

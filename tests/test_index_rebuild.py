@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, make_container
 
 
 def _cli(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess:
     proc = subprocess.run([sys.executable, "-m", "qa_service.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "NOTICE_QA_DATA_DIR": str(data_dir), **env}, cwd=ROOT, timeout=600)
+                          env={**os.environ, "NOTICE_QA_DATA_DIR": str(data_dir), **env}, cwd=ROOT, timeout=600,
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -39,7 +39,8 @@ def test_rebuild_reembed_switches_the_store_to_another_model(tmp_path):
     _cli("ingest", str(EXAMPLES), data_dir=data)
     other = {"NOTICE_QA_EMBEDDER": folder, "HF_HUB_OFFLINE": "1"}
     refused = subprocess.run([sys.executable, "-m", "qa_service.cli", "search", "ngân sách"], capture_output=True,
-                             text=True, env={**os.environ, "NOTICE_QA_DATA_DIR": str(data), **other}, cwd=ROOT)
+                             text=True, env={**os.environ, "NOTICE_QA_DATA_DIR": str(data), **other}, cwd=ROOT,
+                             check=False)
     assert refused.returncode != 0 and "rebuild --reembed" in refused.stderr
     _cli("rebuild", "--reembed", data_dir=data, **other)
     container = make_container(data, embedder=folder)

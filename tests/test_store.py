@@ -6,8 +6,8 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import EXAMPLES, make_container
+
 from index.dense import DenseIndex
 from index.store import NoticeStore, StoreError
 from ingest.pipeline import DocumentParser
