@@ -11,6 +11,8 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,24 @@ import numpy as np
 
 from index.text import fold
 from ingest.models import ParsedDocument
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    SQLite may already have rolled back by itself (a full disk fails the COMMIT); a second ROLLBACK
+    would then raise and hide the real error, so it is only issued while a transaction is open.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -129,6 +149,10 @@ class ChunkRecord:
 _LIST_COLUMNS = ("recipients", "warnings")
 
 
+# Listing columns only: the text, sections and footnotes stay on disk until a detail view asks.
+DOCUMENT_SELECT = f"SELECT {', '.join(DocumentRecord.__dataclass_fields__)} FROM documents"
+
+
 def _row_to_document(row: sqlite3.Row) -> DocumentRecord:
     data = {k: row[k] for k in row.keys() if k in DocumentRecord.__dataclass_fields__}
     for key in _LIST_COLUMNS:
@@ -233,7 +257,7 @@ class Catalog:
 
     # -- documents -------------------------------------------------------------------------
     def document(self, doc_id: str) -> DocumentRecord | None:
-        row = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = self._conn().execute(f"{DOCUMENT_SELECT} WHERE doc_id = ?", (doc_id,)).fetchone()
         return _row_to_document(row) if row else None
 
     def document_detail(self, doc_id: str) -> dict | None:
@@ -248,7 +272,7 @@ class Catalog:
         return detail
 
     def documents(self) -> list[DocumentRecord]:
-        rows = self._conn().execute("SELECT * FROM documents ORDER BY source").fetchall()
+        rows = self._conn().execute(f"{DOCUMENT_SELECT} ORDER BY source").fetchall()
         return [_row_to_document(r) for r in rows]
 
     def vectors_by_hash(self, doc_id: str) -> dict[str, np.ndarray]:
@@ -264,9 +288,7 @@ class Catalog:
     def replace_document(self, doc: ParsedDocument, vectors: np.ndarray) -> tuple[list[int], list[int]]:
         """Atomically replace a document and its chunks. Returns (removed chunk ids, new chunk ids)."""
         document, chunks = _document_row(doc), _chunk_rows(doc)
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._conn()) as conn:
             removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
             conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
@@ -283,25 +305,15 @@ class Catalog:
                 )
                 added.append(cur.lastrowid)
             self._bump(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return removed, added
 
     def remove_document(self, doc_id: str) -> list[int]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._conn()) as conn:
             removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
             deleted = conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount
             conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
             if deleted:
                 self._bump(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return removed if deleted else []
 
     def _bump(self, conn: sqlite3.Connection) -> None:

@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from index.catalog import write_transaction
 from ingest.facts import EXTRACTOR_VERSION, AgencyMatcher, AliasTable, DocumentFacts, extract_facts
 from ingest.facts.text import fold_key
 from ingest.models import Chunk, DocumentMeta, ParsedDocument, Section
@@ -181,9 +182,7 @@ class FactsStore:
 
     def replace(self, doc_id: str, content_hash: str, facts: DocumentFacts) -> None:
         """Replace a document's facts in one transaction (the document must be in the catalog)."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._conn()) as conn:
             conn.execute("DELETE FROM fact_tasks WHERE doc_id = ?", (doc_id,))
             conn.execute("DELETE FROM fact_indicators WHERE doc_id = ?", (doc_id,))
             conn.executemany(
@@ -205,10 +204,6 @@ class FactsStore:
                  for i, x in enumerate(facts.indicators)])
             conn.execute("INSERT OR REPLACE INTO fact_state(doc_id, content_hash, version, extracted_at)"
                          " VALUES (?,?,?,?)", (doc_id, content_hash, EXTRACTOR_VERSION, time.time()))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def backfill(self, catalog) -> int:
         """Extract facts of catalog documents whose facts are missing or stale; returns how many it wrote.

@@ -68,8 +68,9 @@ class SearchFilters:
             clauses.append("d.source = ?")
             params.append(self.source)
         if self.section_prefix:
-            clauses.append("(c.section = ? OR c.section LIKE ?)")
-            params += [self.section_prefix, f"{self.section_prefix}.%"]
+            escaped = self.section_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("(c.section = ? OR c.section LIKE ? ESCAPE '\\')")
+            params += [self.section_prefix, f"{escaped}.%"]
         if self.doc_ids:
             clauses.append(f"d.doc_id IN ({','.join('?' * len(self.doc_ids))})")
             params += list(self.doc_ids)

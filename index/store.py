@@ -13,6 +13,7 @@ file lock. The dense index kind (exact or IVF) follows the chunk count and is re
 from __future__ import annotations
 
 import fcntl
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.catalog import Catalog, ChunkRecord, DocumentRecord, document_fingerprint
+from index.catalog import Catalog, ChunkRecord, DocumentRecord, document_fingerprint, write_transaction
 from index.dense import DenseIndex
 from index.embedders import VectorEmbeddings
 from index.lexical import LexicalIndex
 from ingest.models import ParsedDocument
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -152,6 +155,20 @@ class NoticeStore:
                 self.lexical.save(self._lexical_path, self.lexical.generation)
                 self._saved["lexical"] = self.lexical.generation
 
+    def try_save(self) -> str:
+        """:meth:`save`, but a failure (full disk, I/O error) is logged and returned as a warning.
+
+        Nothing stored is lost when the caches cannot be written: the catalog is already committed and
+        the caches are rebuilt from it at the next open.
+        """
+        try:
+            self.save()
+        except Exception as exc:  # faiss reports a full disk as RuntimeError, numpy as OSError
+            log.exception("index caches not saved")
+            return (f"index files not saved ({exc}); the documents are stored and the index is rebuilt "
+                    "from the catalog at the next start")
+        return ""
+
     @contextmanager
     def write_lock(self, refresh: bool = True) -> Iterator[None]:
         """Exclusive across processes: one writer per data directory at a time (re-entrant in a thread)."""
@@ -228,7 +245,7 @@ class NoticeStore:
             self.dense.remove(removed)
             self.lexical.remove(removed)
             self.dense.generation = self.lexical.generation = self.catalog.generation
-            self.save()
+            self.try_save()
             return True
 
     def rebuild(self, reembed: bool = False, progress=None) -> int:
@@ -248,8 +265,7 @@ class NoticeStore:
         conn = self.catalog._conn()
         rows = conn.execute("SELECT chunk_id, embed_text FROM chunks ORDER BY chunk_id").fetchall()
         batch = self.embedder.batch_size
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             for start in range(0, len(rows), batch):
                 part = rows[start:start + batch]
                 vectors = self.embedder.encode_passages([r[1] for r in part])
@@ -260,10 +276,6 @@ class NoticeStore:
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedder', ?), ('dim', ?)",
                          (self.embedder.model_id, str(self.embedder.dim)))
             self.catalog._bump(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     # -- reads -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentRecord]:

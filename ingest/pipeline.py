@@ -26,6 +26,7 @@ from ingest.structure import parse_sections
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_OCR_PAGES = 60
+DEFAULT_MAX_CHUNKS = 10_000
 
 
 def doc_id_for(source: str) -> str:
@@ -48,6 +49,8 @@ class DocumentParser:
         ocr_enabled: OCR scanned or garbled pages when Tesseract is available.
         ocr_cache_dir: folder where OCR results are kept by file hash and page (None: no cache).
         max_ocr_pages: a document needing OCR on more pages is flagged instead of read.
+        max_chunks: a document cut into more passages is refused: embedding runs at a few passages a
+            second on two cores, so an oversized text would hold the store's writer for hours.
     """
 
     chunker: ChunkerConfig = field(default_factory=ChunkerConfig)
@@ -56,6 +59,7 @@ class DocumentParser:
     ocr_enabled: bool = True
     ocr_cache_dir: Path | None = None
     max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
+    max_chunks: int = DEFAULT_MAX_CHUNKS
 
     def __post_init__(self) -> None:
         self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None)
@@ -141,6 +145,9 @@ class DocumentParser:
         sections = parse_sections(normalized)
         meta = extract_metadata(normalized.text, sections)
         chunks = chunk_document(normalized, sections, meta, self.chunker)
+        if len(chunks) > self.max_chunks:
+            raise IngestError(f"document has {len(chunks)} passages, over the {self.max_chunks}-passage limit; "
+                              "split it into smaller files")
         return ParsedDocument(
             doc_id=doc_id_for(raw.source),
             source=raw.source,

@@ -7,7 +7,6 @@ a failed save is reported as a warning instead of failing documents that are saf
 from __future__ import annotations
 
 import errno
-import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,7 +17,6 @@ from index.store import NoticeStore
 from ingest.models import IngestError
 from ingest.pipeline import DocumentParser, discover
 
-log = logging.getLogger("notice_qa.ingest")
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _DISK_MESSAGES = ("disk is full", "disk I/O error")  # SQLite's SQLITE_FULL and SQLITE_IOERR
@@ -84,9 +82,9 @@ class IngestRunner:
                 if on_file:
                     on_file(outcome)
                 if i % self.save_every == 0:
-                    self._save()
+                    self.store.try_save()
         finally:
-            if warning := self._save():
+            if warning := self.store.try_save():
                 report.warnings.append(warning)
         return report
 
@@ -96,19 +94,9 @@ class IngestRunner:
         except IngestError as exc:
             return FileOutcome(path=source, source=source, status="error", message=str(exc))
         outcome = self._store(doc, source)
-        if warning := self._save():
+        if warning := self.store.try_save():
             outcome.message = "; ".join(m for m in (outcome.message, warning) if m)
         return outcome
-
-    def _save(self) -> str:
-        """Save the index caches; on failure log it and return a warning (nothing stored is lost)."""
-        try:
-            self.store.save()
-        except Exception as exc:  # faiss reports a full disk as RuntimeError, numpy as OSError
-            log.exception("index caches not saved")
-            return (f"index files not saved ({exc}); the documents are stored and the index is rebuilt "
-                    "from the catalog at the next start")
-        return ""
 
     def _ingest_one(self, path: Path) -> FileOutcome:
         try:

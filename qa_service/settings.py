@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_pages: int = Field(1500, description="PDFs with more pages are refused before extraction.")
     ocr_enabled: bool = Field(True, description="OCR scans and garbled text layers when Tesseract is installed.")
     max_ocr_pages: int = Field(60, description="A document needing OCR on more pages is flagged instead.")
+    max_chunks: int = Field(10_000, description="A document cut into more passages is refused.")
     chunk_target_chars: int = 600  # see docs/ingestion.md (Chunks)
     chunk_max_chars: int = 900
 

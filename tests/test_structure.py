@@ -5,7 +5,7 @@ import pytest
 
 from conftest import EXAMPLES
 from docgen import write_docx, write_pdf
-from ingest.models import ParsedDocument
+from ingest.models import IngestError, ParsedDocument
 from ingest.pipeline import DocumentParser
 from ingest.structure import is_region
 
@@ -204,3 +204,9 @@ def test_word_auto_numbering_and_lead_in(shared_dir):
     cchc = DocumentParser().parse_file(shared_dir / "corpus/notices/TBKL_hoi_nghi_CCHC_22-01-2026_LamDong.docx")
     item = next(c for c in cchc.chunks if c.section == "II.1.a")
     assert item.lead_in == "Giao Sở Tư pháp chủ trì, phối hợp với các cơ quan, đơn vị liên quan:"
+
+
+def test_a_document_cut_into_too_many_passages_is_refused():
+    parser = DocumentParser(max_chunks=3)
+    with pytest.raises(IngestError, match="over the 3-passage limit"):
+        parser.parse_file(EXAMPLES / "TB_15_phien_hop_thang_01_2025.txt")
