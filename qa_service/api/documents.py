@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from index.store import StoreError
 from qa_service.api.deps import get_container, require_write_key
-from qa_service.api.export import csv_download, json_download
+from qa_service.api.export import respond
 from qa_service.api.routes import CSV, ERRORS
 from qa_service.api.uploads import UploadRejected, check_type, outcome_status, safe_source_name, upload_status
 from qa_service.container import Container
@@ -95,11 +95,8 @@ def list_documents(params: Annotated[DocumentListParams, Query()], container: Co
     """Stored documents, newest first, filtered by type, issuing body or province, date range and words of
     the title (abstract), number or file name; paginated; ``format=csv|json`` downloads the page."""
     result = container.archive.list_documents(params)
-    if params.format == "csv":
-        return csv_download((d.model_dump() for d in result.documents), DOCUMENT_COLUMNS, "notice-qa-documents")
-    if params.format == "json":
-        return json_download(result, "notice-qa-documents")
-    return result
+    return respond(result, params.format, (d.model_dump() for d in result.documents), DOCUMENT_COLUMNS,
+                   "notice-qa-documents")
 
 
 @router.get("/v1/documents/{doc_id}", response_model=DocumentDetail, responses={**ERRORS, **NOT_FOUND})

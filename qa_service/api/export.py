@@ -42,3 +42,12 @@ def json_download(model: BaseModel, filename: str) -> Response:
     body = json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
     return Response(content=body, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.json"'})
+
+
+def respond(result: BaseModel, fmt: str | None, rows: Iterable[dict], columns: list[str], filename: str):
+    """``result`` itself, or its rows as a CSV download (``fmt="csv"``) or the body as a JSON file (``"json"``)."""
+    if fmt == "csv":
+        return csv_download(rows, columns, filename)
+    if fmt == "json":
+        return json_download(result, filename)
+    return result

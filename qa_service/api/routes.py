@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from qa_service.api.deps import get_container
-from qa_service.api.export import csv_download, json_download
+from qa_service.api.export import respond
 from qa_service.container import Container
 from qa_service.schemas import AskRequest, AskResponse, ErrorResponse, Facets, SearchParams, SearchResponse
 
@@ -38,11 +38,8 @@ def search(params: Annotated[SearchParams, Query()], container: Container = Depe
     """Ranked passages with the query's words marked (``highlights``: offsets into ``text``), filtered,
     paginated, optionally grouped by document; ``format=csv|json`` downloads the page."""
     result = container.archive.search(params)
-    if params.format == "csv":
-        return csv_download((p.model_dump() for p in result.passages), SEARCH_COLUMNS, "notice-qa-search")
-    if params.format == "json":
-        return json_download(result, "notice-qa-search")
-    return result
+    return respond(result, params.format, (p.model_dump() for p in result.passages), SEARCH_COLUMNS,
+                   "notice-qa-search")
 
 
 @router.get("/v1/facets", response_model=Facets)
