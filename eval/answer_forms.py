@@ -1,7 +1,11 @@
 """Reading a closed-form answer (true/false, multiple choice) out of a free-text answer.
 
 The product answers in prose; benchmarks such as ALQAC grade a verdict ("Đúng"/"Sai") or a choice
-letter. These rules turn an answer text into that verdict, the same way for every answerer:
+letter. The extractive answerer leads a closed answer with it (``qa_service/answering/closed.py``):
+"Đúng. <quoted basis> [1]", "Sai. <quoted basis> [1]", "Đáp án B: <option text>. <quoted basis> [1]"
+(the multiple-choice options reach it inside the question text, one "A. ..." line each, as
+``eval.alqac.question_text`` writes them). These rules turn any answer text into that verdict, the same
+way for every answerer (an LLM's answer, the naive baseline's passage):
 
 - An answer that states its verdict first is taken at its word: text starting with "Đúng"/"Sai"
   (or "True"/"False") followed by punctuation or nothing, or with a choice letter ("Đáp án B",

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from index.retriever import ScoredChunk, SearchFilters
 from qa_service.answering.abstain import AbstentionPolicy
 from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, Answerer, CitedQuote, StatementSource
+from qa_service.answering.claims import ClaimChecker
+from qa_service.answering.closed import ClosedFormAnswerer
 from qa_service.answering.context import DocumentContext, NoContext
+from qa_service.answering.forms import read_form
 from qa_service.answering.pieces import answer_piece, lead_piece
-from qa_service.answering.question import LIST, LIST_KIND, QuestionAnalysis, analyze
+from qa_service.answering.question import AGENCY, DATE, LIST, LIST_KIND, NUMBER, QuestionAnalysis, analyze, folded
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
+from qa_service.answering.spans import focus
+from qa_service.answering.units import AGENCY as AGENCY_PATTERN
 from qa_service.answering.units import Unit, place_statement, split_units
 
 
@@ -46,16 +51,18 @@ class ExtractiveAnswerer(Answerer):
             the passages' own units.
         scoring: weights of the unit score.
         config: how many passages are read.
+        closed: answers true/false and multiple-choice questions (see :mod:`forms`, :mod:`closed`).
     """
 
     def __init__(self, context: DocumentContext | None = None, abstention: AbstentionPolicy | None = None,
                  sources: Sequence[StatementSource] = (), scoring: ScoringConfig = ScoringConfig(),
-                 config: ExtractiveConfig = ExtractiveConfig()):
+                 config: ExtractiveConfig = ExtractiveConfig(), closed: ClosedFormAnswerer | None = None):
         self.context = context or NoContext()
         self.abstention = abstention or AbstentionPolicy()
         self.sources = list(sources)
         self.scoring = scoring
         self.config = config
+        self.closed = closed or ClosedFormAnswerer()
 
     # -- evidence ----------------------------------------------------------------------------
     def _split(self, hit: ScoredChunk, rank: int) -> list[Unit]:
@@ -102,12 +109,46 @@ class ExtractiveAnswerer(Answerer):
 
     # -- answer ------------------------------------------------------------------------------
     def answer(self, question: str, hits: list[ScoredChunk], filters: SearchFilters | None = None) -> Answer:
+        form = read_form(question)
+        if form.closed:  # a statement to judge or options to choose from: a verdict with its basis
+            units = [u for rank, hit in enumerate(hits[:self.config.passages]) for u in self._split(hit, rank)]
+            return self.closed.answer(form, ClaimChecker(units, self.context))
         analysis = analyze(question)
         selection = self.select(analysis, hits, filters)
         verdict = self.abstention.judge(analysis, selection)
         if verdict.abstain:
             return Answer(NOT_FOUND_VI, abstained=True, reason=verdict.reason)
-        return compose(selection, self.scoring.item_chars)
+        answer = compose(selection, self.scoring.item_chars)
+        return focused(question, analysis, selection, answer) or answer
+
+
+def focused(question: str, analysis: QuestionAnalysis, selection: Selection, answer: Answer) -> Answer | None:
+    """The answer as the span of its one quoted unit that stands where the question asks ("16 tuổi" for "từ đủ
+    bao nhiêu tuổi ..."), its citation still quoting the whole unit; None when the question asks several
+    things or a list, or the unit does not restate the question closely enough (see :mod:`spans`)."""
+    if len(selection.units) != 1 or analysis.parts > 1 or LIST in analysis.facets or selection.gathered:
+        return None
+    unit = selection.units[0].unit
+    chunk = unit.hit.chunk
+    span = focus(question, unit.text, " ".join([unit.lead, *chunk.section_titles, chunk.section_title, chunk.title]))
+    if span is None or not _states_asked(analysis, span.text):
+        return None
+    return Answer(f"{span.text} [1]", abstained=False, citations=answer.citations, reason="focused span")
+
+
+_NUMBER_WORD = re.compile(r"\d|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
+_TIME_WORD = re.compile(r"\d|\b(?:ngay|thang|nam|quy|tuan|gio|khi|truoc|sau|tu|thoi diem|thoi han|hang|dinh ky)\b")
+
+
+def _states_asked(analysis: QuestionAnalysis, span: str) -> bool:
+    """Whether a span states the kind of fact its question asks: a body for "who", a time for "when", a
+    figure for "how many" (else the alignment placed it wrongly)."""
+    plain = folded(span)
+    if AGENCY in analysis.facets and not (AGENCY_PATTERN.search(plain) or span[:1].isupper()):
+        return False
+    if DATE in analysis.facets and not _TIME_WORD.search(plain):
+        return False
+    return NUMBER not in analysis.facets or bool(_NUMBER_WORD.search(plain))
 
 
 def compose(selection: Selection, item_chars: int | None = None) -> Answer:

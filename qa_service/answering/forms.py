@@ -44,8 +44,8 @@ _NOT_NEGATION = re.compile(r"\b(?:khong gian|khong khi|hang khong|khong anh|khon
 # Words asking something, or asking for something (with tone marks; folded forms are ambiguous).
 _QUESTION_WORDS = re.compile(
     r"(?<!\w)(?:gì|nào|ai|đâu|sao|mấy|bao nhiêu|bao lâu|bao giờ|thế nào|hay không|có phải|phải không|"
-    r"nêu|liệt kê|cho biết|mô tả|trình bày|giải thích|hãy|tóm tắt|what|which|who|when|where|why|how)(?!\w)",
-    re.IGNORECASE)
+    r"nêu|liệt kê|cho biết|mô tả|trình bày|giải thích|hãy|tóm tắt|điền|what|which|who|when|where|why|how)(?!\w)|"
+    r"\.\.\.|…|__", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 6
 
 # Options about other options.

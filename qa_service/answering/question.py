@@ -55,8 +55,9 @@ _CUES: dict[str, tuple[str, ...]] = {
            "nhung viec", "nhung hang muc", "nhung kho khan", "nhung de xuat", "nhung kien nghi", "liet ke",
            "what are the", "which are the", "list", "what tasks", "which tasks", "which notices"),
 }
-# "hạn" alone asks a deadline; folded it also begins "hạn chế", and "trễ hạn"/"đúng hạn" are states.
-_DEADLINE_HAN = re.compile(r"(?<!tre )(?<!dung )(?<!qua )\bhan\b(?! che| muc)")
+# "hạn" alone asks a deadline; folded it also begins "hạn chế", "trễ hạn"/"đúng hạn" are states, and
+# "giới hạn", "quyền hạn", "vô hạn", "hữu hạn" are no time at all.
+_DEADLINE_HAN = re.compile(r"(?<!tre )(?<!dung )(?<!qua )(?<!gioi )(?<!quyen )(?<!vo )(?<!huu )\bhan\b(?! che| muc)")
 # Asking what an agency named in the question must do is a responsibility question too.
 _TASK_ASK = re.compile(r"\b(nhiem vu gi|nhiem vu nao|nhung nhiem vu|phai lam gi|lam gi|chi dao nhung gi|"
                        r"phai chuan bi gi|chuan bi gi|duoc giao|giao nhiem vu|chiu trach nhiem|chu tri|phoi hop|"
@@ -82,6 +83,10 @@ YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d{2}(?![\d/]|[.,]\d)")
 DATE_NUM = re.compile(r"(?<![\d/])(?:\d{1,2}[/-](?:19|20)\d{2}|\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)?\d{2})?)(?![\d/])")
 # A document number and symbol: 1187/QĐ-BNV, 213/KH-UBND, 05/TB-UBND.
 DOC_NUMBER = re.compile(r"\b\d+[/-][A-ZĐ][\wĐđ&]*(?:-[\wĐđ&]+)*", re.UNICODE)
+# References inside the law: "Bộ luật Dân sự (năm) 2015", "Hiến pháp 2013", "Điều 36", "khoản 2", "điểm a".
+LEGAL_REFERENCE = re.compile(
+    r"\b(?:(?:bộ\s+)?luật|bo\s+luat|luat|hiến\s+pháp|hien\s+phap)\b[^\d,.;:?!()]{0,60}?(?:\s+năm|\s+nam)?\s+"
+    r"(?:19|20)\d{2}\b|\b(?:điều|khoản|điểm|chương|dieu|khoan|diem|chuong)\s+\d+[a-zđ]?\b", re.IGNORECASE)
 # A chainage or other code with digits: Km78+00, Km186+819.
 CODE = re.compile(r"\b[A-Za-z]+\d+(?:\+\d+)?\b")
 NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
@@ -314,12 +319,15 @@ def _counted_noun(padded: str, english: bool) -> str:
     if english:
         return ""
     if " bao nhieu " in padded or " may " in padded:
-        measure = next((m for m in MEASURE_NOUNS if f" {m} " in padded), "")
+        measure = next((m for m in MEASURE_NOUNS if f" {m} " in padded.replace(" dia diem ", " ")), "")
         if measure and " ty le " not in padded and " phan tram " not in padded:
             return measure
     for match in re.finditer(r" (?:bao nhieu|may) ([a-z]+)(?: ([a-z]+))?", padded):
         first, second = match.group(1), match.group(2) or ""
-        if first in {"phan", "ty", "trieu", "tien", "lan", "dat", "so", "nguoi", "thi", "la", "va", "nam"}:
+        # Not a counted thing: a unit word, or a word of the phrase around ("từ bao nhiêu đến bao nhiêu",
+        # "điều mấy trong bộ luật").
+        if first in {"phan", "ty", "trieu", "tien", "lan", "dat", "so", "nguoi", "thi", "la", "va", "nam",
+                     "den", "tu", "toi", "trong", "cua", "theo"}:
             continue
         return f"{first} {second}".strip() if first in STOPWORDS and second else first
     return ""
@@ -376,7 +384,9 @@ def analyze(question: str) -> QuestionAnalysis:
         kind = DEADLINE if DATE in facets else FIGURE if NUMBER in facets else LIST_KIND if LIST in facets else FACTOID
 
     doc_numbers = {m.group(0) for m in DOC_NUMBER.finditer(question)}
-    masked = DOC_NUMBER.sub(" ", question)
+    # A law's year names the law ("Bộ luật Dân sự 2015") and an article number points into it ("Điều 36"):
+    # neither is a detail its text must state.
+    masked = LEGAL_REFERENCE.sub(" ", DOC_NUMBER.sub(" ", question))
     codes = {m.group(0).lower() for m in CODE.finditer(masked)}
     masked = CODE.sub(" ", masked)
     dates = {m.group(0) for m in DATE_NUM.finditer(masked)}

@@ -30,7 +30,9 @@ STRONG_TIME = re.compile(
     r"\bngay \d{1,2} thang \d{1,2}\b|\bthang \d{1,2}(?:/\d{4}| nam \d{4})\b|"
     r"\bquy (?:i|ii|iii|iv|\d)\b|\b\d+ (?:tuan|thang|ngay)/lan\b|\bhang (?:tuan|thang|quy|nam|ngay)\b|"
     r"\bdinh ky\b|\bcham nhat\b|\btruoc ngay\b|\bthuong nien\b")
+# ... and a duration ("10 ngày", "03 năm") or a moment named by an event ("kể từ thời điểm mở thừa kế").
 WEAK_TIME = re.compile(r"\b(?:trong|truoc|sau|den|tu) (?:nam|thang|quy|ngay) \d|\bnam (?:19|20)\d{2}\b|"
+                       r"\b\d+ (?:ngay|thang|nam|tuan|gio|phut)\b|\bthoi diem\b|\bke tu\b|"
                        r"\bsau khi\b|\bngay sau\b|\btruoc khi\b|\bkip thoi\b|\bthuong xuyen\b")
 PERCENT = re.compile(r"\d(?:[.,]\d+)?\s?%|\bphan tram\b")
 MONEY = re.compile(r"\d[\d.,]*\s*(?:nghin |trieu |ty |ti )?(?:dong|vnd|usd)\b|\d[\d.,]*\s*(?:trieu|ty)\b")
@@ -40,9 +42,13 @@ TARGET_WORDS = re.compile(r"\b(?:phan dau|toi thieu|it nhat|toi da|muc tieu|chi 
                           r"tang (?:them )?\d|bao dam \d|dam bao \d)")
 # Agencies and people an assignment names (folded text).
 AGENCY = re.compile(
-    r"\b(?:so [a-z]+|bo [a-z]+|ban [a-z]+|uy ban nhan dan|ubnd|cuc [a-z]+|chi cuc|van phong|cong an|"
-    r"trung tam|kho bac|ngan hang|thanh tra|nha dau tu|tap doan|cong ty|hoi dong|quy [a-z]+|doan [a-z]+|"
-    r"thu tuong|chu tich|pho chu tich|bo truong|dong chi [a-z]+|cac so|cac co quan|cac don vi|dia phuong)\b")
+    # "Sở Tài chính", not "hồ sơ cấp ..." (folded alike).
+    r"\b(?:(?<!ho )so [a-z]+|bo [a-z]+|ban [a-z]+|uy ban nhan dan|ubnd|cuc [a-z]+|chi cuc|van phong|cong an|"
+    r"trung tam|kho bac|ngan hang|thanh tra|nha dau tu|tap doan|cong ty|hoi dong|doan [a-z]+|"
+    # "Quỹ Khuyến học", not "quy định", "quy trình", "quy hoạch" (everywhere in legal text).
+    r"quy (?!dinh|trinh|che|hoach|mo|pham|tac|luat|cach|uoc|doi|trach|tu\b|nap|chuan)[a-z]+|"
+    r"thu tuong|chu tich|pho chu tich|bo truong|dong chi [a-z]+|cac so|cac co quan|cac don vi|dia phuong|"
+    r"chinh phu|quoc hoi|toa an|vien kiem sat)\b")
 
 
 def is_date(written: str) -> bool:
@@ -117,9 +123,14 @@ class Unit:
         return bool(AGENCY.search(self.folded))
 
 
+# The heading of an article of a law: "Điều 23. Chức năng của Trung tâm trọng tài".
+ARTICLE_HEADING = re.compile(r"^\s*(?:Điều|Dieu|Article)\s+\d+[a-zđ]?\s*[.:]\s*", re.IGNORECASE)
+
+
 def _is_heading(line: str, hit: ScoredChunk) -> bool:
-    """A line that only repeats the section heading ("2.4. Thu ngân sách") or the document title."""
-    body = folded(ITEM_START.sub("", line).strip().rstrip(":").strip())
+    """A line that only repeats the section heading ("2.4. Thu ngân sách", "Điều 23. Chức năng ...") or the
+    document title."""
+    body = folded(ARTICLE_HEADING.sub("", ITEM_START.sub("", line)).strip().rstrip(":").strip())
     if not body or body.endswith((".", ";")):
         return False
     for title in (hit.chunk.section_title, hit.chunk.title):
