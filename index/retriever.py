@@ -155,9 +155,12 @@ class HybridRetriever:
         return restored if has_diacritics(restored) else query
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               timings: dict | None = None) -> list[ScoredChunk]:
+               timings: dict | None = None, lexical_extra: str = "") -> list[ScoredChunk]:
         """The ``k`` best chunks for ``query`` within ``filters``, best first.
 
+        ``lexical_extra``: words added to the lexical query only, e.g. the Vietnamese words an English
+        question stands for: the multilingual embedder reads the English question itself, while the
+        lexical index holds only Vietnamese syllables.
         ``timings`` (when given) receives ``embed_ms``, ``dense_ms``, ``lexical_ms`` and ``fusion_ms``.
         """
         cfg = self.config
@@ -182,7 +185,7 @@ class HybridRetriever:
                 timings["dense_ms"] = (time.perf_counter() - t) * 1000
             if cfg.mode in ("hybrid", "lexical"):
                 t = time.perf_counter()
-                lexical_hits = self.store.lexical.search(query, n, allowed)
+                lexical_hits = self.store.lexical.search(f"{query} {lexical_extra}".strip(), n, allowed)
                 timings["lexical_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         dense_weight = cfg.dense_weight if cfg.mode != "lexical" else 0.0

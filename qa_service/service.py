@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from index.retriever import HybridRetriever, ScoredChunk, SearchFilters
 from qa_service.answering.base import QUOTE_JOINER, Answer, Answerer, CitedQuote, Token
-from qa_service.answering.queries import fuse, retrieval_queries
+from qa_service.answering.queries import lexical_gloss
 from qa_service.schemas import AskResponse, Citation, Passage
 
 MIN_PASSAGES = 10
@@ -48,19 +48,10 @@ class QAService:
 
     def retrieve(self, question: str, k: int, filters: SearchFilters | None = None,
                  timings: dict | None = None) -> list[ScoredChunk]:
-        """The passages a question is answered from: the search for the question, fused with the search for its
-        Vietnamese gloss when it is in English (see ``answering.queries``); timings add up over the searches."""
-        queries = retrieval_queries(question)
-        if len(queries) == 1:
-            return self.search(question, k=k, filters=filters, timings=timings)
-        lists = []
-        for query in queries:
-            spent: dict[str, float] = {}
-            lists.append(self.search(query, k=max(k, MIN_PASSAGES * 3), filters=filters, timings=spent))
-            if timings is not None:
-                for key, value in spent.items():
-                    timings[key] = timings.get(key, 0.0) + value
-        return fuse(lists, k)
+        """The passages a question is answered from; an English question's lexical search also gets its
+        Vietnamese gloss (see ``answering.queries``)."""
+        return self.retriever.search(question, k=k, filters=filters, timings=timings,
+                                     lexical_extra=lexical_gloss(question))
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> AskResponse:
         started = time.perf_counter()

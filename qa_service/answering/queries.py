@@ -1,17 +1,14 @@
-"""What to search for a question: the question itself, and for an English question its Vietnamese gloss.
+"""The Vietnamese words an English question stands for, for the lexical half of retrieval.
 
 The lexical index holds Vietnamese syllables (tone-folded), so the words of an English question
-match nothing there and only the dense half of hybrid retrieval can find its passages. The
-glossary of administrative vocabulary (:mod:`qa_service.answering.lexicon`) gives the Vietnamese
-words the documents use ("dossier" -> "hồ sơ", "on time" -> "đúng hạn"); searching them as a second
-query and fusing both result lists by reciprocal rank lets both halves work for English questions.
+match little there (names and figures aside). The glossary of administrative vocabulary
+(:mod:`qa_service.answering.lexicon`) gives the Vietnamese words the documents use ("dossier" ->
+"hồ sơ", "on time" -> "đúng hạn"); they are added to the lexical query, while the multilingual
+embedder reads the English question itself, and one fusion ranks both.
 """
 from __future__ import annotations
 
-from index.retriever import ScoredChunk
 from qa_service.answering.question import QuestionAnalysis, analyze
-
-RRF_K = 60  # damping of reciprocal rank fusion, as in the hybrid retriever
 
 
 def gloss(analysis: QuestionAnalysis) -> str:
@@ -21,25 +18,7 @@ def gloss(analysis: QuestionAnalysis) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
-def retrieval_queries(question: str) -> list[str]:
-    """The queries to search for ``question``: itself, plus its gloss when it is in English."""
+def lexical_gloss(question: str) -> str:
+    """The Vietnamese words to add to the lexical query of ``question``: its gloss when it is in English."""
     analysis = analyze(question)
-    if analysis.language != "en":
-        return [question]
-    words = gloss(analysis)
-    return [question, words] if words else [question]
-
-
-def fuse(result_lists: list[list[ScoredChunk]], k: int) -> list[ScoredChunk]:
-    """The ``k`` best passages of several result lists by reciprocal rank fusion (first list wins ties)."""
-    scores: dict[int, float] = {}
-    first: dict[int, ScoredChunk] = {}
-    for hits in result_lists:
-        for rank, hit in enumerate(hits):
-            chunk_id = hit.chunk.chunk_id
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-            first.setdefault(chunk_id, hit)
-    ranked = sorted(scores, key=lambda chunk_id: -scores[chunk_id])
-    return [ScoredChunk(chunk=first[i].chunk, score=scores[i], dense_score=first[i].dense_score,
-                        lexical_score=first[i].lexical_score, dense_rank=first[i].dense_rank,
-                        lexical_rank=first[i].lexical_rank) for i in ranked[:k]]
+    return gloss(analysis) if analysis.language == "en" else ""
