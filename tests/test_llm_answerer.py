@@ -205,3 +205,21 @@ def test_an_unreachable_endpoint_falls_back(llm_container):
     answer = closed.answer(QUESTION, hits)
     assert not answer.abstained and "Văn phòng UBND tỉnh" in answer.text
     assert answer.reason.startswith("extractive fallback: LLM call failed")
+
+
+CLAIM = "Văn phòng UBND tỉnh hằng tuần báo cáo UBND tỉnh về hồ sơ trả lại và hồ sơ trễ hạn, đúng hay sai?"
+
+
+def test_a_closed_question_needs_a_verdict_from_the_model(model, llm_container):
+    def with_verdict(system, user):
+        assert "Đáp án X" in system  # the rules ask for the verdict first
+        return f"Đúng. Văn phòng UBND tỉnh báo cáo hằng tuần [{passage_number(user, 'hồ sơ trả lại')}]."
+
+    model.script = with_verdict
+    kept = llm_container.service.ask(CLAIM)
+    assert kept.answer.startswith("Đúng. Văn phòng UBND tỉnh báo cáo hằng tuần")
+
+    model.script = lambda system, user: f"Văn phòng UBND tỉnh báo cáo [{passage_number(user, 'hồ sơ trả lại')}]."
+    replaced = llm_container.service.ask(CLAIM)
+    assert replaced.answer.startswith(("Đúng.", "Sai."))  # the extractive closed-form reader answered
+    assert not replaced.answer.startswith("Văn phòng UBND tỉnh báo cáo [")

@@ -57,6 +57,10 @@ _NONE_OPTION = re.compile(r"^\s*(?:ca|tat ca)\b.*\b(?:deu sai|sai|deu khong dung
 _LETTERS = re.compile(r"\b([a-h])\b")
 
 
+# How an answer to a closed question leads: "Đúng." / "Sai." or "Đáp án B" (see answering.closed).
+VERDICT = re.compile(r"^\s*(?:(?:Đúng|Sai)\b|Đáp án\s+[A-H]\b)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class QuestionForm:
     """A question's form and its parts.

@@ -19,6 +19,7 @@ from index.retriever import ScoredChunk, SearchFilters
 from prompts import load as load_prompt
 from qa_service.answering.base import NOT_FOUND_VI, Answer, Answerer, Token
 from qa_service.answering.citations import check_markers
+from qa_service.answering.forms import VERDICT, read_form
 from qa_service.answering.question import is_english
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,8 @@ class LLMAnswerer(Answerer):
         checked = check_markers(reply, hits[: self.config.max_passages])
         if not checked.citations:
             return self._fall_back(question, hits, "the model's answer cited no valid passage", filters)
+        if read_form(question).closed and not VERDICT.match(checked.text):
+            return self._fall_back(question, hits, "the model's answer to a closed question gave no verdict", filters)
         reason = f"removed invalid markers {checked.removed}" if checked.removed else ""
         return Answer(checked.text, abstained=False, citations=checked.citations, reason=reason)
 
