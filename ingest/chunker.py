@@ -168,7 +168,9 @@ class _DocumentChunker:
         body = self.text[start:end]
         path = self.tree.path(section)
         context = [self.title] if self.title else []
-        context += [f"{s.label} {s.title}".strip() for s in path if not is_region(s)]
+        # A region's label is an English key ("signature"); its title says what it holds in Vietnamese.
+        context += [s.title if is_region(s) else f"{s.label} {s.title}".strip() for s in path]
+        context = [line for line in context if line]
         if lead_in and not body.startswith(lead_in):
             context.append(lead_in)
         else:

@@ -128,6 +128,17 @@ def _continues(heading: _Heading, parent: _Open | None, root_last: dict[str, int
     return last <= heading.ordinal <= last + 3
 
 
+# Titles of the regions around the numbered body. They name what a region holds in the words a
+# question uses ("ai ký", "gửi cho ai", "ban hành ngày nào"), for search and for the citation line.
+REGION_TITLES = {
+    "header": "Phần đầu văn bản: cơ quan ban hành, số, ngày ban hành",
+    "intro": "Phần mở đầu",
+    "closing": "Phần kết",
+    "recipients": "Nơi nhận văn bản",
+    "signature": "Người ký văn bản",
+}
+
+
 class _TreeBuilder:
     def __init__(self, text: str):
         self.text = text
@@ -222,7 +233,8 @@ def parse_sections(normalized: NormalizedText) -> list[Section]:
                                kind="appendix")
         level = 1 if root else 0
         if segment.header:
-            builder.add(f"{prefix}header", "", 0, segment.header.start_offset, segment.header.end_offset)
+            builder.add(f"{prefix}header", REGION_TITLES["header"], 0, segment.header.start_offset,
+                        segment.header.end_offset)
         body = segment.body
         first_body = body.start + (1 if root else 0)
         numbered = Region(first_body, body.end, paragraphs)
@@ -232,17 +244,17 @@ def parse_sections(normalized: NormalizedText) -> list[Section]:
         # intro: body text before the first numbered section
         first_start = added[0].start if added else numbered.end_offset
         if not root and numbered.start_offset < first_start:
-            added.append(builder.add(f"{prefix}intro", "", 0, numbered.start_offset, first_start))
+            added.append(builder.add(f"{prefix}intro", REGION_TITLES["intro"], 0, numbered.start_offset, first_start))
         closing_start = segment.closing_start(text, last_heading)
         if closing_start is not None:
             closing_offset = paragraphs[closing_start].start
             for section in added:
                 section.end = min(section.end, closing_offset)
-            builder.add(f"{prefix}closing", "", 0, closing_offset, numbered.end_offset)
+            builder.add(f"{prefix}closing", REGION_TITLES["closing"], 0, closing_offset, numbered.end_offset)
         for name, region in (("recipients", segment.recipients), ("signature", segment.signature),
                              ("closing", segment.trailer)):
             if region:
-                builder.add(f"{prefix}{name}", "", 0, region.start_offset, region.end_offset)
+                builder.add(f"{prefix}{name}", REGION_TITLES[name], 0, region.start_offset, region.end_offset)
     sections = sorted(builder.sections, key=lambda s: (s.start, s.level))
     return [s for s in sections if s.end > s.start]
 

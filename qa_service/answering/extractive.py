@@ -128,6 +128,8 @@ def focused(question: str, analysis: QuestionAnalysis, selection: Selection, ans
     things or a list, or the unit does not restate the question closely enough (see :mod:`spans`)."""
     if len(selection.units) != 1 or analysis.parts > 1 or LIST in analysis.facets or selection.gathered:
         return None
+    if not analysis.facets & {NUMBER, DATE}:
+        return None
     unit = selection.units[0].unit
     chunk = unit.hit.chunk
     span = focus(question, unit.text, " ".join([unit.lead, *chunk.section_titles, chunk.section_title, chunk.title]))
