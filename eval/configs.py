@@ -30,7 +30,7 @@ BUILTIN = {
                         {"retrieval_mode": "dense", "answerer": "extractive"}),
     "lexical": EvalConfig("lexical", "product, BM25 retrieval only, extractive answerer",
                           {"retrieval_mode": "lexical", "answerer": "extractive"}),
-    "hybrid": EvalConfig("hybrid", "product, hybrid retrieval (RRF), extractive answerer",
+    "hybrid": EvalConfig("hybrid", "product, hybrid retrieval (dense + BM25 fused), extractive answerer",
                          {"retrieval_mode": "hybrid", "answerer": "extractive"}),
     "llm": EvalConfig("llm", "product, hybrid retrieval, LLM answerer", {"retrieval_mode": "hybrid", "answerer": "llm"}),
 }

@@ -25,7 +25,7 @@ from qa_service.settings import Settings
 # part of the index key, so a new ingestion setting invalidates cached indexes without being listed here.
 QUERY_TIME_SETTINGS = frozenset({
     "data_dir", "query_prefix", "retrieval_mode", "fusion", "dense_weight", "lexical_weight", "rrf_k",
-    "restore_tones", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb", "max_json_kb",
+    "restore_tones", "date_boost", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb", "max_json_kb",
     "search_window", "cors_origins", "answer_from_tasks",
 })
 # Index modules that only read the store; editing them does not call for a rebuild.

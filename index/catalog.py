@@ -330,6 +330,24 @@ class Catalog:
         rows = self._conn().execute(f"{CHUNK_SELECT} WHERE c.chunk_id IN ({marks})", list(chunk_ids)).fetchall()
         return {r["chunk_id"]: _row_to_chunk(r) for r in rows}
 
+    def doc_ids_of(self, chunk_ids: list[int]) -> dict[int, str]:
+        """The document of each chunk id (ids no longer stored are left out)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._conn().execute(f"SELECT chunk_id, doc_id FROM chunks WHERE chunk_id IN ({marks})",
+                                    [int(i) for i in chunk_ids]).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def document_texts(self, doc_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """(header date, whole text) of each document."""
+        if not doc_ids:
+            return {}
+        marks = ",".join("?" * len(doc_ids))
+        rows = self._conn().execute(f"SELECT doc_id, date, text FROM documents WHERE doc_id IN ({marks})",
+                                    list(doc_ids)).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     def iter_vectors(self, batch: int = 4096):
         """(chunk ids, vectors) in batches, for rebuilding the dense cache without re-embedding."""
         last = 0

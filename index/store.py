@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import Catalog, ChunkRecord, DocumentRecord, document_fingerprint, write_transaction
+from index.dates import iso_key, mentioned_keys
 from index.dense import DenseIndex
 from index.embedders import VectorEmbeddings
 from index.lexical import LexicalIndex
@@ -77,6 +78,8 @@ class NoticeStore:
             self._check_embedder()
         self.dense: DenseIndex | None = None
         self.lexical: LexicalIndex | None = None
+        self._date_keys: dict[str, set[str]] = {}
+        self._date_keys_generation = -1
         with self.write_lock(refresh=False):
             self._remove_temp_files()
             self.refresh()
@@ -286,6 +289,17 @@ class NoticeStore:
 
     def chunks(self, chunk_ids: list[int]) -> dict[int, ChunkRecord]:
         return self.catalog.chunks(chunk_ids)
+
+    def date_keys(self, doc_ids: list[str]) -> dict[str, set[str]]:
+        """The days and months each document mentions (see :mod:`index.dates`), cached per generation."""
+        with self._lock:
+            generation = self.dense.generation if self.dense is not None else -1
+            if self._date_keys_generation != generation:
+                self._date_keys, self._date_keys_generation = {}, generation
+            missing = [d for d in doc_ids if d not in self._date_keys]
+            for doc_id, (iso, text) in self.catalog.document_texts(missing).items():
+                self._date_keys[doc_id] = mentioned_keys(text) | iso_key(iso)
+            return {d: self._date_keys.get(d, set()) for d in doc_ids}
 
     def stats(self) -> StoreStats:
         """Counts and the index kind, as the caches reflect them now."""

@@ -66,7 +66,7 @@ class Container:
         return HybridRetriever(self.store, RetrievalConfig(mode=s.retrieval_mode, dense_weight=s.dense_weight,
                                                            lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
                                                            candidates=s.candidates, fusion=s.fusion,
-                                                           restore_tones=s.restore_tones))
+                                                           restore_tones=s.restore_tones, date_boost=s.date_boost))
 
     @cached_property
     def answerer(self):
@@ -74,9 +74,12 @@ class Container:
         from qa_service.answering.context import StoreContext
         from qa_service.answering.extractive import ExtractiveAnswerer
         from qa_service.answering.facts import TaskRowSource
+        from qa_service.answering.signatures import SignatureSource
 
         s = self.settings
-        sources = [TaskRowSource(self.facts, self.store)] if s.answer_from_tasks else []
+        sources = [SignatureSource(self.store)]
+        if s.answer_from_tasks:
+            sources.append(TaskRowSource(self.facts, self.store))
         extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources)
         if s.answerer != "llm":
             return extractive

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     rrf_k: int = 60
     restore_tones: bool = Field(True, description="Embed queries typed without tone marks with the marks restored.")
+    date_boost: float = Field(1.0, ge=0.0, description="A question naming a day or month lifts the passages of "
+                              "documents that mention it: fused score x (1 + date_boost); 0 turns it off.")
     candidates: int = 50
     top_k: int = 10
 

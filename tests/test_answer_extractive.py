@@ -112,3 +112,15 @@ def parse_sse(lines) -> list[tuple[str, dict]]:
         elif line.startswith("data: "):
             events.append((event, json.loads(line[len("data: "):])))
     return events
+
+
+@pytest.mark.parametrize("question", [
+    "Thông báo kết luận Hội nghị cải cách hành chính năm 2024 của tỉnh Hòa Sơn do ai ký?",
+    "Ai ký thông báo về Hội nghị đánh giá cải cách hành chính năm 2024?",
+])
+def test_who_signed_is_answered_from_the_signature_block(notice_container, question):
+    result = ask(notice_container, question)
+    assert not result.abstained
+    assert "Trần Thị Bình" in result.answer
+    assert result.citations[0].source == SOURCE and result.citations[0].section == "signature"
+    assert_quotes_the_passage(result.citations[0], result.passages)

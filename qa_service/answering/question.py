@@ -377,6 +377,8 @@ def analyze(question: str) -> QuestionAnalysis:
                                                                 if c != "may") else set()
     if _DEADLINE_HAN.search(padded) and not english:
         facets.add(DATE)
+    if SIGNER in facets:  # the "ai" of "do ai ký" asks for the signer, a person, not an agency
+        facets.discard(AGENCY)
     names_agency = bool(_AGENCY_HEAD.search(padded))
     if AGENCY in facets or (names_agency and _TASK_ASK.search(padded)):
         kind = RESPONSIBILITY

@@ -48,6 +48,8 @@ TIME_WORDS = frozenset({"thoi", "han", "ngay", "thang", "truoc", "tan", "suat", 
 PLACE_PHRASE = re.compile(r"\b(?:tại|ở)\s+(?:[A-ZĐÀ-Ỹ]|trụ sở|hội trường)")
 # The signature block: "TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHỦ TỊCH" followed by the signer's name.
 SIGNATURE = re.compile(r"\b(?:TM|TL|KT|Q)\.\s*[A-ZĐÀ-Ỹ ]{4,}")
+# Words of a "who signed" question that a signature block covers without writing them.
+SIGNING_WORDS = frozenset({"ky", "nguoi", "ban", "hanh"})
 MAX_RARITY = 3.0  # rare syllables (names, typos) must not outweigh the rest of the question
 GENERIC_WEIGHT = 0.4
 
@@ -71,6 +73,7 @@ class ScoringConfig:
     local_name_penalty: float = 0.2  # per name (place, person) of the question not stated in the unit or its lead
     agency_penalty: float = 0.2  # per agency of the question not named in the unit, its lead-in or titles
     other_assignee_penalty: float = 0.3  # the unit's lead-in assigns it to an agency the question does not name
+    unsigned_penalty: float = 0.3  # a "who signed" question and a unit other than a signature block
     add_min_gain: float = 0.12  # a unit joins the answer when it covers this much more of the question
     add_min_ratio: float = 0.7  # ... and scores at least this share of the best unit
     other_passage_ratio: float = 0.8  # ... or this share when it comes from another passage
@@ -171,10 +174,18 @@ class UnitScorer:
             text_terms |= FIGURE_WORDS[figure]
         if DATE in self.analysis.facets and unit.has_time(strong_only=True):
             text_terms |= TIME_WORDS
+        if self.signs(unit):
+            # The rest of a "who signed ..." question names the document, which the block closes.
+            text_terms |= SIGNING_WORDS | self._title_terms[chunk.chunk_id]
         layers = ((text_terms, CREDIT_TEXT), (term_set(unit.lead), CREDIT_LEAD),
                   (self._section_terms[chunk.chunk_id], CREDIT_SECTION), (self._title_terms[chunk.chunk_id],
                                                                           CREDIT_DOCUMENT))
         return {t: next((credit for terms, credit in layers if t in terms), 0.0) for t in self.weights}
+
+    def signs(self, unit: Unit) -> bool:
+        """Whether the question asks who signed and the unit is a signature block."""
+        return SIGNER in self.analysis.facets and (unit.hit.chunk.section == "signature" or
+                                                    bool(SIGNATURE.search(unit.text)))
 
     def local_text(self, unit: Unit) -> str:
         """The words around a unit: itself, its introducing sentence, section titles, document header."""
@@ -238,7 +249,7 @@ class UnitScorer:
         if PLACE in a.facets:
             fits[PLACE] = 1.0 if PLACE_PHRASE.search(unit.text) else 0.0
         if SIGNER in a.facets:
-            fits[SIGNER] = 1.0 if unit.hit.chunk.section == "signature" or SIGNATURE.search(unit.text) else 0.0
+            fits[SIGNER] = 1.0 if self.signs(unit) else 0.0
         if TARGET in a.facets:
             fits[TARGET] = 1.0 if TARGET_WORDS.search(unit.folded) else 0.0
         if LIST in a.facets:
@@ -252,6 +263,8 @@ class UnitScorer:
         coverage = self.coverage(credits)
         pairs = self.analysis.phrases
         in_order = _bigrams(unit.text) | _bigrams(unit.lead)
+        if self.signs(unit):
+            in_order |= _bigrams(f"{unit.hit.chunk.doc_type} {unit.hit.chunk.title}")
         phrase_share = len(set(pairs) & in_order) / len(pairs) if pairs else coverage
         relevance = cfg.term_weight * coverage + cfg.phrase_weight * phrase_share
         fits = self.facet_fit(unit)
@@ -260,6 +273,8 @@ class UnitScorer:
         score -= cfg.length_penalty * max(0, len(unit.text) - 300) / 100
         if unit.heading:
             score -= cfg.heading_penalty
+        if SIGNER in self.analysis.facets and not self.signs(unit):  # only a signature block names the signer
+            score -= cfg.unsigned_penalty
         missing = list(self.document_missing(unit))
         in_bound = self.in_bound(unit)
         if self.analysis.bound is not None and not in_bound:
