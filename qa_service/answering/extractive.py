@@ -175,7 +175,9 @@ def compose(selection: Selection, item_chars: int | None = None) -> Answer:
             answer_pieces: list[str] = []
             lead = next((s.unit.lead for s in group if s.use_lead), "")
             if lead and not any(s.unit.text == lead for s in group):
-                quote_pieces.append(lead)
+                # The citation quotes the lead-in unless a quoted line already holds it (a clause of its sentence).
+                if not any(lead in (s.unit.context or s.unit.text) for s in group):
+                    quote_pieces.append(lead)
                 answer_pieces.append(lead_piece(lead, limit))
             for s in group:
                 # The citation quotes the whole line (or sentence) the unit is part of, once.

@@ -24,6 +24,8 @@ ASSIGNING_LINE = re.compile(r"^\s*(?:\(?[a-zđ\d]+[.)]\s*)?(?:giao|đề nghị|
 BLOCK_SECTIONS = frozenset({"signature", "recipients"})
 MAX_QUOTE_CHARS = 1000  # a citation quotes a unit's whole line up to this length, else its sentence
 MAX_UNIT_CHARS = 420  # a longer paragraph is split into sentences (answers trim long sentences to clauses)
+# The opening of a sentence that enumerates after a colon: "Ngày 20/4/2026, UBND tỉnh ... báo cáo: (1) ..."
+INLINE_LEAD = re.compile(r"[^;:]{30,}?:\s+(?=\S)")
 
 # Time expressions a deadline answer states (folded text).
 STRONG_TIME = re.compile(
@@ -186,6 +188,10 @@ def _split_prose(text: str) -> list[tuple[int, str]]:
             pieces.append((a, sentence))
             continue
         cuts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)] + [len(sentence)]
+        # "... báo cáo: (1) ...; (2) ...": the words before the colon introduce every clause (see split_units).
+        opening = INLINE_LEAD.match(sentence[:cuts[1]])
+        if opening:
+            cuts.insert(1, opening.end())
         pieces.extend((a + c, sentence[c:d]) for c, d in zip(cuts, cuts[1:]) if sentence[c:d].strip())
     return pieces
 
@@ -252,13 +258,19 @@ def split_units(hit: ScoredChunk, rank: int, parent_lead: str = "") -> list[Unit
             ASSIGNING_LINE.match(line) is not None and len(line) < 160 and not line.endswith((".", ";"))))
         sentences = [(0, line)] if len(line) <= MAX_QUOTE_CHARS else [
             (a, line[a:b]) for a, b in zip(*_bounds(line, SENTENCE_END))]
+        piece_lead = lead
         for piece_offset, piece in _split_sentences(line):
             stripped = piece.strip()
             if stripped:
                 context = next((t for a, t in reversed(sentences) if a <= piece_offset), line).strip()
+                # A clause ending in a colon inside a long line introduces the clauses after it in that line.
+                opens = stripped.endswith(":") and stripped != line
                 units.append(Unit(hit=hit, rank=rank, text=stripped,
                                   start=line_start + piece_offset + (len(piece) - len(piece.lstrip())),
-                                  lead=lead, heading=heading, is_lead=introduces, line=line_no, context=context))
+                                  lead=piece_lead, heading=heading, is_lead=introduces or opens, line=line_no,
+                                  context=context))
+                if opens:
+                    piece_lead = stripped
         if introduces:
             lead = line
     return units

@@ -1,0 +1,36 @@
+"""Answer units: how a passage is cut into quotable pieces, each with the sentence introducing it."""
+from __future__ import annotations
+
+from index.catalog import ChunkRecord
+from index.retriever import ScoredChunk
+from qa_service.answering.units import MAX_UNIT_CHARS, split_units
+
+
+def _hit(text: str, section: str = "intro") -> ScoredChunk:
+    chunk = ChunkRecord(chunk_id=1, doc_id="d", source="tb.txt", title="Kết luận cuộc họp", doc_type="THÔNG BÁO",
+                        number="", date="", section=section, section_title="", section_titles=[], page_start=1,
+                        page_end=1, char_start=0, char_end=len(text), lead_in="", text=text, embed_text=text)
+    return ScoredChunk(chunk=chunk, score=1.0)
+
+
+def test_a_long_sentence_enumerating_after_a_colon_gives_each_clause_its_opening():
+    opening = ("Ngày 20/4/2026, UBND tỉnh Hòa An tổ chức buổi làm việc với Trung tâm Xúc tiến Đầu tư và các sở, "
+               "ngành nghe báo cáo:")
+    items = ["(1) Tiến độ thu hút các dự án đầu tư ngoài ngân sách theo danh mục tại Quyết định số 1618/QĐ-UBND "
+             "ngày 08/10/2025 của UBND tỉnh;",
+             "(2) kết quả thực hiện kế hoạch xúc tiến đầu tư năm 2026 tại Kế hoạch số 1109/KH-UBND ngày 31/3/2026;",
+             "(3) kế hoạch gặp mặt doanh nghiệp nhỏ và vừa năm 2026 của tỉnh;",
+             "(4) dự thảo Kế hoạch nâng cao Chỉ số năng lực cạnh tranh cấp tỉnh năm 2026."]
+    text = " ".join([opening, *items])
+    assert len(text) > MAX_UNIT_CHARS  # only long sentences are cut into clauses
+    units = split_units(_hit(text), rank=0)
+    assert [u.text for u in units] == [opening, *items]
+    assert units[0].is_lead and not any(u.is_lead for u in units[1:])
+    assert all(u.lead == opening for u in units[1:])
+    assert all(text[u.start:u.end] == u.text for u in units)  # offsets point at the document's own words
+
+
+def test_a_short_sentence_with_a_colon_stays_whole():
+    text = "Tham dự cuộc họp có: lãnh đạo Sở Tài chính; Sở Xây dựng; Sở Nội vụ."
+    units = split_units(_hit(text), rank=0)
+    assert [u.text for u in units] == [text] and not units[0].is_lead
