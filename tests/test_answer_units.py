@@ -34,3 +34,13 @@ def test_a_short_sentence_with_a_colon_stays_whole():
     text = "Tham dự cuộc họp có: lãnh đạo Sở Tài chính; Sở Xây dựng; Sở Nội vụ."
     units = split_units(_hit(text), rank=0)
     assert [u.text for u in units] == [text] and not units[0].is_lead
+
+
+def test_abbreviations_a_document_defines_are_read_from_the_initials_before_them():
+    from qa_service.answering.context import defined_abbreviations
+
+    text = ("Các file điện tử của tài liệu kiểm chứng (TLKC) phải đính kèm theo từng tiêu chí thành phần (TCTP); "
+            "Ủy ban nhân dân (UBND) tỉnh; phần mềm (PAR INDEX); theo báo cáo (QĐ) số 12.")
+    # "báo cáo" does not spell QĐ, and "PAR INDEX" is no abbreviation of the words before it.
+    assert defined_abbreviations(text) == {"tlkc": "tai lieu kiem chung", "tctp": "tieu chi thanh phan",
+                                           "ubnd": "uy ban nhan dan"}

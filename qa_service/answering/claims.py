@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from index.text import fold, has_diacritics
 from qa_service.answering.context import DocumentContext, NoContext
 from qa_service.answering.details import date_in, number_in
-from qa_service.answering.lexicon import STOPWORDS
+from qa_service.answering.lexicon import STOPWORDS, stopword
 from qa_service.answering.question import folded
 from qa_service.answering.units import ITEM_START, Unit
 
@@ -53,13 +53,6 @@ LEGAL_GENERIC = frozenset("""
 quy dinh luat nay dieu khoan diem phap truong hop theo cua cac nhung sau day bao gom co quan to chuc ca nhan
 viec thuc hien duoc phai co khong la va hoac
 """.split())
-# The function words of ``lexicon.STOPWORDS`` with their tone marks.
-ACCENTED_STOPWORDS = frozenset("""
-của và các những là gì nào nhiều theo trong được có cho về với tại thì mà này đó do đã đang sẽ không chưa hay
-hoặc từ đến như để khi ai thế sao vì bằng mấy một cái còn nữa ra vào trên dưới sau trước phải cần nên cũng rất hơn
-nhất mỗi từng
-""".split())
-FOLDED_STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
 # Negation cues (lower case, tone marks); multi-word cues first.
 NEGATION_CUES = (("nghiêm", "cấm"), ("ngoại", "trừ"), ("không",), ("chưa",), ("chẳng",), ("cấm",), ("trừ",))
 # Phrases with "không"/"cấm"/"chưa" that are not negations: nouns, and the endings of yes/no questions.
@@ -103,12 +96,6 @@ def syllable_key(word: str, accented: bool) -> str:
 def words_of(text: str) -> list[str]:
     """Lower-case words (syllables, numbers with their separators, "%") of ``text`` in order."""
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
-
-
-def stopword(word: str) -> bool:
-    """A Vietnamese function word; with its tone marks when written with them (folded "tài" would be "tại").
-    English function words are not: "an", "do", "to" are Vietnamese syllables too ("Công an")."""
-    return word in ACCENTED_STOPWORDS if has_diacritics(word) else fold(word) in FOLDED_STOPWORDS
 
 
 def content(word: str) -> bool:

@@ -8,6 +8,7 @@ a detail named in the question (a place, a figure) appears in the document at al
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from typing import Protocol
@@ -44,6 +45,11 @@ class DocumentContext(Protocol):
         """How rare a folded syllable is across the store (1 + log inverse passage frequency), or None."""
         ...
 
+    def abbreviations(self, doc_id: str) -> dict[str, str]:
+        """The abbreviations the document defines, folded, with their folded expansions ("tlkc" ->
+        "tai lieu kiem chung"; see :func:`defined_abbreviations`)."""
+        ...
+
 
 class NoContext:
     """No look-ups: answers rely on the retrieved passages alone."""
@@ -62,6 +68,25 @@ class NoContext:
 
     def rarity(self, term: str) -> float | None:
         return None
+
+    def abbreviations(self, doc_id: str) -> dict[str, str]:
+        return {}
+
+
+# "Tài liệu kiểm chứng (TLKC)": a document defines an abbreviation once, then uses it alone.
+_DEFINED = re.compile(r"\(([A-ZĐ]{2,8})\)")
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """The abbreviations ``text`` defines in parentheses, folded: letters that are the initials of as many
+    words right before them ("tiêu chí thành phần (TCTP)" -> {"tctp": "tieu chi thanh phan"})."""
+    found: dict[str, str] = {}
+    for match in _DEFINED.finditer(text):
+        letters = fold(match.group(1)).lower()
+        words = [fold(w) for w in tokenize(text[max(0, match.start() - 160):match.start()])][-len(letters):]
+        if len(words) == len(letters) and all(w[:1] == c for w, c in zip(words, letters)):
+            found.setdefault(letters, " ".join(words))
+    return found
 
 
 def parent_label(label: str) -> str:
@@ -89,6 +114,7 @@ class StoreContext:
         self._texts: dict[str, str] = {}
         self._facts: dict[str, str] = {}
         self._issuers: dict[str, str] = {}
+        self._abbreviations: dict[str, dict[str, str]] = {}
         self._frequencies: Counter | None = None
         self._passages = 0
 
@@ -99,6 +125,7 @@ class StoreContext:
             self._texts.clear()
             self._facts.clear()
             self._issuers.clear()
+            self._abbreviations.clear()
             self._frequencies = None
             self._generation = generation
 
@@ -131,6 +158,14 @@ class StoreContext:
                 detail = self.store.catalog.document_detail(doc_id) or {}
                 self._texts[doc_id] = folded(detail.get("text", ""))
             return self._texts[doc_id]
+
+    def abbreviations(self, doc_id: str) -> dict[str, str]:
+        with self._lock:
+            self._fresh()
+            if doc_id not in self._abbreviations:
+                detail = self.store.catalog.document_detail(doc_id) or {}
+                self._abbreviations[doc_id] = defined_abbreviations(detail.get("text", ""))
+            return self._abbreviations[doc_id]
 
     def document_facts(self, doc_id: str) -> str:
         with self._lock:

@@ -6,14 +6,32 @@ Vietnamese administrative documents in general, never a particular document or q
 """
 from __future__ import annotations
 
+from index.text import fold, has_diacritics
+
 # Function words and question words: they say nothing about which passage answers.
 STOPWORDS = frozenset("""
 cua va cac nhung la gi nao nhieu theo trong duoc co cho ve voi tai thi ma nay do da dang se
 khong chua hay hoac tu den nhu de khi ai the nao sao vi bang may mot cai con nua ra vao
-tren duoi sau truoc phai can nen cung rat hon nhat moi tung
+tren duoi sau truoc phai can nen cung rat hon nhat moi tung o
 the of what which is are was were a an to in for how who whom whose when where why do does did by
 on at and or be been has have had that this these those with from as it its their there any each
 """.split())
+
+# The Vietnamese function words of STOPWORDS with their tone marks: folded, "tài" (of "tài chính"), "tư" (of
+# "đầu tư"), "vị" (of "đơn vị") and "dạng" would be taken for the function words "tại", "từ", "vì", "đang".
+ACCENTED_STOPWORDS = frozenset("""
+của và các những là gì nào nhiều theo trong được có cho về với tại thì mà này đó do đã đang sẽ không chưa hay
+hoặc từ đến như để khi ai thế sao vì bằng mấy một cái còn nữa ra vào trên dưới sau trước phải cần nên cũng rất hơn
+nhất mỗi từng ở
+""".split())
+FOLDED_STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
+
+
+def stopword(word: str) -> bool:
+    """A Vietnamese function word; with its tone marks when written with them (folded "tài" would be "tại").
+    English function words are not: "an", "do", "to" are Vietnamese syllables too ("Công an")."""
+    return word in ACCENTED_STOPWORDS if has_diacritics(word) else fold(word) in FOLDED_STOPWORDS
+
 
 # Words that only ask (question frames), removed from the terms a passage must cover.
 QUESTION_FRAME = frozenset({"neu", "liet", "hoi"})

@@ -169,6 +169,10 @@ class UnitScorer:
             self._section_terms[chunk.chunk_id] = term_set(" ".join(chunk.section_titles + [chunk.section_title]))
             self._title_terms[chunk.chunk_id] = term_set(f"{chunk.title} {chunk.doc_type} {chunk.number}")
         text_terms = term_set(unit.text)
+        # "TLKC" in a unit covers "tài liệu kiểm chứng" when its document defines it so.
+        defined = self.context.abbreviations(chunk.doc_id)
+        for abbreviation in text_terms & defined.keys():
+            text_terms |= set(defined[abbreviation].split())
         figure = self.analysis.unit
         if figure and FIGURE_PATTERNS[figure].search(unit.folded):
             text_terms |= FIGURE_WORDS[figure]
