@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, analyze
+from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, SIGNER, analyze
 
 
 @pytest.mark.parametrize("accented, folded_form", [
@@ -50,6 +50,17 @@ def test_english_questions_reach_vietnamese_words():
     assert a.language == "en" and NUMBER in a.facets and a.unit == "percent"
     assert {"ho", "so", "giai", "quyet", "dung", "han"} <= set(a.terms)
     assert a.provinces == {"lam dong"} and a.years == {"2025"}
+
+
+
+def test_english_names_keep_only_their_vietnamese_part():
+    a = analyze("Who chaired the meeting with Son Hai Group on the Tan Phu - Bao Loc expressway?")
+    assert "son hai" in a.names and not any("group" in n or "expressway" in n for n in a.names)
+
+
+def test_who_signed_asks_for_the_signer_not_an_agency():
+    a = analyze("Thông báo kết luận cuộc họp ngày 21/4/2026 do ai ký?")
+    assert SIGNER in a.facets and AGENCY not in a.facets
 
 
 def test_agencies_named_by_a_question():

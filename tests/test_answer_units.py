@@ -44,3 +44,11 @@ def test_abbreviations_a_document_defines_are_read_from_the_initials_before_them
     # "báo cáo" does not spell QĐ, and "PAR INDEX" is no abbreviation of the words before it.
     assert defined_abbreviations(text) == {"tlkc": "tai lieu kiem chung", "tctp": "tieu chi thanh phan",
                                            "ubnd": "uy ban nhan dan"}
+
+
+def test_a_person_is_named_only_with_a_name():
+    from qa_service.answering.units import states_agency
+
+    assert states_agency("Ngày 21/4/2026, đồng chí Nguyễn Hồng Hải họp nghe báo cáo.")
+    assert states_agency("Giao Sở Xây dựng chủ trì thẩm định.")
+    assert not states_agency("Sau khi nghe báo cáo, đồng chí chủ trì kết luận như sau:")

@@ -22,7 +22,7 @@ from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import AGENCY, DATE, LIST, LIST_KIND, NUMBER, QuestionAnalysis, analyze, folded
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
 from qa_service.answering.spans import focus
-from qa_service.answering.units import AGENCY as AGENCY_PATTERN
+from qa_service.answering.units import states_agency
 from qa_service.answering.units import Unit, place_statement, split_units
 
 
@@ -146,7 +146,7 @@ def _states_asked(analysis: QuestionAnalysis, span: str) -> bool:
     """Whether a span states the kind of fact its question asks: a body for "who", a time for "when", a
     figure for "how many" (else the alignment placed it wrongly)."""
     plain = folded(span)
-    if AGENCY in analysis.facets and not (AGENCY_PATTERN.search(plain) or span[:1].isupper()):
+    if AGENCY in analysis.facets and not (states_agency(span, plain) or span[:1].isupper()):
         return False
     if DATE in analysis.facets and not _TIME_WORD.search(plain):
         return False

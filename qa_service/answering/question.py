@@ -102,6 +102,15 @@ Thời Chính Hướng Tiêu Tài Lực Viện Học Hệ Luật Nền Kỳ Đ�
 What Which Who Whom When Where How Why Is Are Was Were Does Did Do The In Of For To By And On Under Two Three
 Both Each According January February March April May June July August September October November December
 """.split())
+# English words that capitalised names carry ("Son Hai Group", "Dak Nong Provincial People's Committee"): the
+# documents write them in Vietnamese, so they are no part of the name to look for.
+_ENGLISH_NAME_WORDS = frozenset("""
+group company corporation joint stock limited co ltd jsc province provincial people people's committee department
+ministry fund project expressway highway road street bridge district commune city town ward centre center council
+conference plan decision notice report law fund study promotion investment trade tourism office agency board bank
+treasury inspectorate police party union federation association hospital school university institute authority
+management unit government national state general
+""".split())
 # Words after which a capitalised run is a place name even when it is a single word ("sông Hồng").
 _PLACE_CLASSIFIERS = frozenset({"tinh", "xa", "phuong", "huyen", "thi", "song", "deo", "nui", "ho", "dao",
                                 "tuyen", "cau", "nut", "lang", "ban", "thon", "to", "khu", "quan"})
@@ -411,6 +420,8 @@ def analyze(question: str) -> QuestionAnalysis:
 
     names = {n for n in _proper_names(DOC_NUMBER.sub(" ", question))
              if n not in provinces and not any(p in n for p in provinces)}
+    if english:  # "Son Hai Group" is written "Tập đoàn Sơn Hải": only the Vietnamese part of a name is a detail
+        names = {kept for n in names if (kept := " ".join(w for w in n.split() if w not in _ENGLISH_NAME_WORDS))}
     # Names are checked as details (see ``details``); as terms their rare syllables would outweigh the rest.
     name_syllables = {s for n in names for s in n.split()}
     terms = [t for t in terms if t not in name_syllables] or terms

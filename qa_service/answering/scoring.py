@@ -30,8 +30,7 @@ from qa_service.answering.question import (
     expand_abbreviations,
     folded,
 )
-from qa_service.answering.units import AGENCY as AGENCY_PATTERN
-from qa_service.answering.units import ITEM_START, LENGTH, MONEY, PERCENT, TARGET_WORDS, Unit
+from qa_service.answering.units import ITEM_START, LENGTH, MONEY, PERCENT, TARGET_WORDS, Unit, states_agency
 
 # Words of nearly every administrative passage: they count, but little.
 GENERIC = frozenset("""
@@ -249,7 +248,7 @@ class UnitScorer:
         if NUMBER in a.facets:
             fits[NUMBER] = number_fit(a, unit.text)
         if AGENCY in a.facets:
-            fits[AGENCY] = 1.0 if unit.has_agency() else 0.7 if unit.lead and _has_agency_text(unit.lead) else 0.0
+            fits[AGENCY] = 1.0 if unit.has_agency() else 0.7 if unit.lead and states_agency(unit.lead) else 0.0
         if PLACE in a.facets:
             fits[PLACE] = 1.0 if PLACE_PHRASE.search(unit.text) else 0.0
         if SIGNER in a.facets:
@@ -313,10 +312,6 @@ _VERB_START = re.compile(r"^(?:[-+•]\s*|\(?[a-zđ\d]+[.)]\s*)?(?:chu tri|phoi 
 def _starts_with_verb(text: str) -> bool:
     """An item that starts with its verb ("Chủ trì, phối hợp ...") needs its lead-in to name the agency."""
     return bool(_VERB_START.match(folded(text)))
-
-
-def _has_agency_text(text: str) -> bool:
-    return bool(AGENCY_PATTERN.search(folded(text)))
 
 
 def number_fit(analysis: QuestionAnalysis, text: str) -> float:

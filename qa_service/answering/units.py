@@ -49,8 +49,18 @@ AGENCY = re.compile(
     r"trung tam|kho bac|ngan hang|thanh tra|nha dau tu|tap doan|cong ty|hoi dong|doan [a-z]+|"
     # "Quỹ Khuyến học", not "quy định", "quy trình", "quy hoạch" (everywhere in legal text).
     r"quy (?!dinh|trinh|che|hoach|mo|pham|tac|luat|cach|uoc|doi|trach|tu\b|nap|chuan)[a-z]+|"
-    r"thu tuong|chu tich|pho chu tich|bo truong|dong chi [a-z]+|cac so|cac co quan|cac don vi|dia phuong|"
+    r"thu tuong|chu tich|pho chu tich|bo truong|cac so|cac co quan|cac don vi|dia phuong|"
     r"chinh phu|quoc hoi|toa an|vien kiem sat)\b")
+
+# "đồng chí Nguyễn Hồng Hải" names a person; "đồng chí chủ trì" does not.
+NAMED_PERSON = re.compile(r"(?i:đồng chí|ông|bà)\s+(\w)")
+
+
+def states_agency(text: str, folded_text: str | None = None) -> bool:
+    """Whether a text names an agency, a body or a person ("đồng chí Nguyễn Hồng Hải")."""
+    if AGENCY.search(folded(text) if folded_text is None else folded_text):
+        return True
+    return any(m.group(1).isupper() for m in NAMED_PERSON.finditer(text))
 
 
 def is_date(written: str) -> bool:
@@ -122,7 +132,7 @@ class Unit:
         return not strong_only and bool(WEAK_TIME.search(self.folded))
 
     def has_agency(self) -> bool:
-        return bool(AGENCY.search(self.folded))
+        return states_agency(self.text, self.folded)
 
 
 # The heading of an article of a law: "Điều 23. Chức năng của Trung tâm trọng tài".
