@@ -105,3 +105,9 @@ def test_a_qualified_kind_of_body_is_what_the_answer_must_name():
     assert analyze("don vi thi cong nao duoc chon").qualifier == "thi cong"
     assert analyze("Cơ quan nào chủ trì?").qualifier == ""
     assert analyze("Hội nghị được tổ chức vào ngày nào?").qualifier == ""
+
+
+def test_a_who_question_names_what_was_done():
+    assert analyze("Cuộc họp ngày 20/4/2026 do ai chủ trì?").predicate[:2] == ["chu", "tri"]
+    assert analyze("Cơ quan nào tham mưu bố trí kinh phí số hóa hồ sơ?").predicate[:2] == ["tham", "muu"]
+    assert analyze("Sở Tài chính được giao nhiệm vụ gì?").predicate == []  # no "who" asked

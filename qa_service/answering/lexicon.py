@@ -36,6 +36,12 @@ def stopword(word: str) -> bool:
 # Words that only ask (question frames), removed from the terms a passage must cover.
 QUESTION_FRAME = frozenset({"neu", "liet", "hoi"})
 
+# Phrases naming the same thing in the genre, folded: a passage using one covers a question using another
+# ("Ngày 20/4/2026, UBND tỉnh tổ chức buổi làm việc ..." answers "Ai chủ trì cuộc họp ...?").
+EQUIVALENT_PHRASES: tuple[frozenset[str], ...] = (
+    frozenset({"cuoc hop", "buoi hop", "phien hop", "buoi lam viec", "hoi nghi"}),
+)
+
 # Abbreviations common in administrative documents, folded, with their folded expansion. Both the
 # question and the passages are expanded, so "CCHC" meets "cải cách hành chính" either way round.
 ABBREVIATIONS: dict[str, str] = {

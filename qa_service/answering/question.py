@@ -143,6 +143,9 @@ class QuestionAnalysis:
         agencies: agencies the question names (see :mod:`qa_service.answering.agencies`).
         bound: the range of deadlines the question asks about ("trước ngày 31/01/2024"), whose dates
             are then not in ``dates``/``years`` (see :mod:`qa_service.answering.bounds`).
+        predicate: the content terms right after the asking word of a "who" question ("chu tri cuoc hop" in
+            "ai chủ trì cuộc họp ..."); the first two beyond generic words say what the agency or person
+            asked about did, which a unit must state (see ``scoring``).
     """
 
     text: str
@@ -165,6 +168,7 @@ class QuestionAnalysis:
     multi_document: bool = False
     agencies: list[AgencyRef] = field(default_factory=list)
     bound: DateBound | None = None
+    predicate: list[str] = field(default_factory=list)
 
 
 def folded(text: str) -> str:
@@ -319,6 +323,22 @@ def _asked_qualifier(padded: str) -> str:
     return ""
 
 
+# The asking word of a "who" question, followed by the words of what was done ("ai chủ trì", "cơ quan nào được
+# giao tham mưu").
+_WHO_ASKS = re.compile(r" (?:ai|co quan nao|don vi nao|so nao|ban nao|bo nao|to chuc nao|who|which (?:agency|department|"
+                       r"unit|body|authority|organi[sz]ation)) ((?:[a-z]+ ?){1,4})")
+
+
+def _predicate(padded: str, terms: list[str]) -> list[str]:
+    """The content terms among the four words after a "who" question's asking word (see
+    ``QuestionAnalysis.predicate``)."""
+    for match in _WHO_ASKS.finditer(padded):
+        found = [w for w in match.group(1).split() if w in terms]
+        if found:
+            return found
+    return []
+
+
 # Units a figure is stated in, wherever the question names them ("điểm tối đa là bao nhiêu").
 MEASURE_NOUNS = ("diem", "luot", "ha", "km")
 
@@ -435,4 +455,5 @@ def analyze(question: str) -> QuestionAnalysis:
         unit=_unit(padded), parts=min(parts, 4),
         multi_document=bool(_MULTI_DOCUMENT.search(padded)),
         agencies=_english_agencies(question) if english else question_agencies(question), bound=bound,
+        predicate=[] if english or AGENCY not in facets else _predicate(padded, list(dict.fromkeys(terms))),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from index.text import fold, tokenize
 from qa_service.answering.agencies import lead_agency, names_agency, text_key
 from qa_service.answering.context import DocumentContext, NoContext
+from qa_service.answering.lexicon import EQUIVALENT_PHRASES
 from qa_service.answering.details import local_missing, missing_details, year_conflict
 from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import (
@@ -73,6 +74,7 @@ class ScoringConfig:
     agency_penalty: float = 0.2  # per agency of the question not named in the unit, its lead-in or titles
     other_assignee_penalty: float = 0.3  # the unit's lead-in assigns it to an agency the question does not name
     unsigned_penalty: float = 0.3  # a "who signed" question and a unit other than a signature block
+    predicate_weight: float = 2.0  # weight factor of what a "who" question asks was done (``predicate``)
     add_min_gain: float = 0.12  # a unit joins the answer when it covers this much more of the question
     add_min_ratio: float = 0.7  # ... and scores at least this share of the best unit
     other_passage_ratio: float = 0.8  # ... or this share when it comes from another passage
@@ -87,7 +89,13 @@ class ScoringConfig:
 
 
 def term_set(text: str) -> set[str]:
-    return set(expand_abbreviations([fold(t) for t in tokenize(text)]))
+    tokens = expand_abbreviations([fold(t) for t in tokenize(text)])
+    terms = set(tokens)
+    padded = f" {' '.join(tokens)} "
+    for group in EQUIVALENT_PHRASES:
+        if any(f" {phrase} " in padded for phrase in group):
+            terms.update(w for phrase in group for w in phrase.split())
+    return terms
 
 
 def _bigrams(text: str) -> set[str]:
@@ -153,6 +161,10 @@ class UnitScorer:
             if rarity is None:  # no store: rarity among the candidate passages
                 rarity = 1.0 + math.log((n + 1) / (sum(term in terms for terms in chunk_terms) + 1))
             self.weights[term] = min(rarity, MAX_RARITY) * (GENERIC_WEIGHT if term in GENERIC else 1.0)
+        # "Ai chủ trì ...": a unit that does not say who chaired does not answer.
+        for term in [t for t in analysis.predicate if t not in GENERIC][:2]:
+            if term in self.weights:
+                self.weights[term] *= config.predicate_weight
         self.total_weight = sum(self.weights.values()) or 1.0
         # The topic: what the question asks about beyond the agency it names, the genre's generic words and
         # the words of asking when ("hoàn thành", "thời hạn").
