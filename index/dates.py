@@ -25,6 +25,27 @@ _FULL = re.compile(rf"(?<![\d/.-]){_DAY}\s*[/.-]\s*{_MONTH}\s*[/.-]\s*{_YEAR}(?!
 _MONTH_ONLY = re.compile(rf"\b(?:thang|t)\s*{_MONTH}\s*(?:/|-|\s+nam\s+|\s+){_YEAR}\b")
 
 
+ENGLISH_MONTHS = {name: i for i, name in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+_EN_MONTH = r"(?P<mon>" + "|".join(ENGLISH_MONTHS) + r"|" + "|".join(m[:3] for m in ENGLISH_MONTHS) + r")\.?"
+# "10 December 2025", "December 10, 2025", "10th of December 2025", "December 2025"
+_EN_DAY_FIRST = re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}\s*,?\s+(?P<y>(?:19|20)\d\d)\b",
+                           re.IGNORECASE)
+_EN_MONTH_FIRST = re.compile(rf"\b{_EN_MONTH}\s+(?:(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s+)?(?P<y>(?:19|20)\d\d)\b",
+                             re.IGNORECASE)
+
+
+def numeric_english_dates(text: str) -> str:
+    """``text`` with its English dates written as the documents write them: "10 December 2025" ->
+    "10/12/2025", "April 2026" -> "tháng 4/2026"."""
+    def rewrite(m: re.Match) -> str:
+        month = ENGLISH_MONTHS.get(m["mon"].lower()) or next(i for n, i in ENGLISH_MONTHS.items()
+                                                             if n.startswith(m["mon"].lower()))
+        return f"{int(m['d'])}/{month}/{m['y']}" if m["d"] else f"tháng {month}/{m['y']}"
+
+    return _EN_MONTH_FIRST.sub(rewrite, _EN_DAY_FIRST.sub(rewrite, text))
+
+
 def _valid(day: int | None, month: int, year: int) -> bool:
     return 1 <= month <= 12 and (day is None or 1 <= day <= 31) and 1900 <= year <= 2100
 
@@ -53,7 +74,7 @@ def mentioned_keys(text: str) -> set[str]:
 
 def query_keys(query: str) -> set[str]:
     """The days and months a query is anchored to: full dates as days, "tháng 4/2026" as a month."""
-    folded_text = fold(query).lower()
+    folded_text = fold(numeric_english_dates(query)).lower()
     keys = {f"{d}/{m}/{y}" for d, m, y in _full_dates(folded_text)}
     rest = _FULL.sub(" ", folded_text)  # "ngày 20 tháng 4 năm 2026" asks a day, not its month
     keys |= {f"{int(m['m'])}/{m['y']}" for m in _MONTH_ONLY.finditer(rest) if _valid(None, int(m["m"]), int(m["y"]))}

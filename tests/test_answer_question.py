@@ -111,3 +111,22 @@ def test_a_who_question_names_what_was_done():
     assert analyze("Cuộc họp ngày 20/4/2026 do ai chủ trì?").predicate[:2] == ["chu", "tri"]
     assert analyze("Cơ quan nào tham mưu bố trí kinh phí số hóa hồ sơ?").predicate[:2] == ["tham", "muu"]
     assert analyze("Sở Tài chính được giao nhiệm vụ gì?").predicate == []  # no "who" asked
+
+
+def test_agency_names_stop_at_the_asking_words():
+    from qa_service.answering.agencies import question_agencies
+
+    names = [a.name for a in question_agencies("Giám đốc Quỹ do ai bổ nhiệm, Chủ tịch Hội đồng quản lý Quỹ có được "
+                                               "kiêm Giám đốc không?")]
+    assert "Giám đốc Quỹ" in names and not any("không" in n or " ai " in f" {n} " for n in names)
+    assert question_agencies("Cơ quan nào tham mưu triển khai ứng dụng AI?") == []
+    # "cấp xã" is a level of government, not a commune named "giai quyet ..."
+    assert question_agencies("ty le ho so cap xa giai quyet dung han nam 2025 la bao nhieu") == []
+
+
+def test_english_dates_and_words_reach_the_lexical_query():
+    from qa_service.answering.queries import lexical_gloss
+
+    words = lexical_gloss("What share of its 2025 public investment plan had Lam Dong disbursed by 10 December 2025?")
+    assert "10/12/2025" in words.split() and "dau tu cong" in words and "what" not in words.split()
+    assert "december" not in analyze("Who signed the notice of 10 December 2025?").terms

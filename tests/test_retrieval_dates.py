@@ -14,6 +14,9 @@ def test_query_keys_read_days_and_months_in_every_spelling():
     assert query_keys("thong bao thang 04 nam 2026") == {"4/2026"}
     assert query_keys("Quyết định số 1618/QĐ-UBND năm 2025") == set()  # a number and a year anchor nothing
     assert query_keys("ngày 31/2/2026 hoặc tháng 13/2026") == {"31/2/2026"}  # no month 13
+    assert query_keys("What was disbursed by 10 December 2025?") == {"10/12/2025"}
+    assert query_keys("Which notices of April 2026 assign tasks?") == {"4/2026"}
+    assert query_keys("the meeting of April 20, 2026") == {"20/4/2026"}
 
 
 def test_documents_mention_days_and_their_months():

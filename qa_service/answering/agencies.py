@@ -27,7 +27,8 @@ _LOCAL_STOP = (r"phai|duoc|co|la|da|se|can|chu|giao|hoan|thuc|tham|cao|va|cua|ve
                r"tinh|cac|tren|thuoc|lien|xa|phuong|huyen|thi|dac|khu|tran|dat|lap|quy|ket|luan|nam|thang|ngay|tu|"
                r"den|voi|de|nhu|chi|dao|hien|nay")
 _LOCAL_GOVERNMENT = re.compile(
-    rf"\b(?:(?:ubnd|uy ban nhan dan) )?(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)"
+    # Not a level of government: "cấp xã", "cấp huyện".
+    rf"(?<!cap )\b(?:(?:ubnd|uy ban nhan dan) )?(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)"
     rf"(?P<name>(?: (?!(?:{_LOCAL_STOP})\b)[a-z0-9]+){{1,3}})")
 
 
@@ -35,6 +36,14 @@ _LOCAL_GOVERNMENT = re.compile(
 _LOCAL_NAMED = re.compile(
     r"\b(?:(?:UBND|Uy ban nhan dan) )?(?:[Xx]a|[Pp]huong|[Hh]uyen|[Tt]hi xa|[Tt]hi tran|[Tt]hanh pho)"
     r"(?P<name>(?: [A-Z0-9][a-z0-9]*){1,3})\b")
+
+
+# Where a name read from a question stops: its asking words (folded, one character for one).
+_ASKING = re.compile(r"\s+(?:(?:do|la|cua|cho|voi)\s+)?(?:ai|nao|gi|khong|chua|bao nhieu|may)\b")
+
+# What is left of "Cơ quan nào ...", "Giám đốc không?" when the asking words are cut: a kind, not a name.
+_BARE_HEADS = frozenset({"co quan", "don vi", "to chuc", "ca nhan", "giam doc", "chu tich", "pho chu tich", "lanh dao",
+                         "bo phan", "thanh vien", "nha dau tu", "doanh nghiep", "dia phuong", "chu dau tu"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,12 @@ def question_agencies(question: str) -> list[AgencyRef]:
         else:
             written, name = mention.text, mention.name
         cut = _province_cut(written)
+        # A name read on into the question's asking words ("Giám đốc Quỹ do ai bổ nhiệm", "Giám đốc không?").
+        asking = _ASKING.search(fold_chars(cut))
+        if asking:
+            cut = cut[:asking.start()]
+            if len(cut.split()) < 2 or fold_key(cut) in _BARE_HEADS:  # "Cơ quan nào": the question asks which
+                continue
         if cut != written:
             written, name = cut, parser.table.canonical(cut)
         if name in GENERIC or name in _CONTEXT_NAMES or name.lower().startswith("các ") or \

@@ -8,6 +8,9 @@ embedder reads the English question itself, and one fusion ranks both.
 """
 from __future__ import annotations
 
+import re
+
+from index.dates import numeric_english_dates
 from qa_service.answering.question import QuestionAnalysis, analyze
 
 
@@ -19,6 +22,10 @@ def gloss(analysis: QuestionAnalysis) -> str:
 
 
 def lexical_gloss(question: str) -> str:
-    """The Vietnamese words to add to the lexical query of ``question``: its gloss when it is in English."""
+    """The Vietnamese words to add to the lexical query of ``question``: its gloss when it is in English, with
+    its English dates as the documents write them ("10 December 2025" -> "10/12/2025")."""
     analysis = analyze(question)
-    return gloss(analysis) if analysis.language == "en" else ""
+    if analysis.language != "en":
+        return ""
+    dates = re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", numeric_english_dates(question))
+    return " ".join(dict.fromkeys([gloss(analysis), *dates]))

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from index.dates import ENGLISH_MONTHS
 from index.text import fold, has_diacritics, tokenize
 from qa_service.answering.agencies import AgencyRef, question_agencies
 from qa_service.answering.bounds import DateBound, date_bound
@@ -109,8 +110,9 @@ group company corporation joint stock limited co ltd jsc province provincial peo
 ministry fund project expressway highway road street bridge district commune city town ward centre center council
 conference plan decision notice report law fund study promotion investment trade tourism office agency board bank
 treasury inspectorate police party union federation association hospital school university institute authority
-management unit government national state general
-""".split())
+management unit government national state general prime minister chairman chairwoman chair vice deputy
+director secretary president head mr mrs ms
+""".split()) | frozenset(ENGLISH_MONTHS)
 # Words after which a capitalised run is a place name even when it is a single word ("sông Hồng").
 _PLACE_CLASSIFIERS = frozenset({"tinh", "xa", "phuong", "huyen", "thi", "song", "deo", "nui", "ho", "dao",
                                 "tuyen", "cau", "nut", "lang", "ban", "thon", "to", "khu", "quan"})
@@ -225,7 +227,8 @@ def _english_terms(question: str) -> list[str]:
         stem = english_stem(word)
         if stem in ENGLISH_GLOSSARY:
             terms.extend(s for g in ENGLISH_GLOSSARY[stem] for s in g.split())
-        elif word in capitalised or any(c.isdigit() for c in word):
+        elif (word in capitalised and word not in ENGLISH_MONTHS and word not in STOPWORDS) or \
+                any(c.isdigit() for c in word):
             terms.append(fold(word))  # names and codes are written the same in both languages
     return terms
 
@@ -435,8 +438,9 @@ def analyze(question: str) -> QuestionAnalysis:
         clean = _FRAME.sub(" ", " ".join(fold(t) for t in tokenize(clean)))
         # An abbreviation counts through its expansion, which meets both spellings in the passages.
         raw_terms = [t for t in expand_abbreviations([fold(t) for t in tokenize(clean)]) if t not in ABBREVIATIONS]
-    terms = [t for t in raw_terms if t not in STOPWORDS and t not in QUESTION_FRAME and t not in province_syllables
-             and not any(c.isdigit() for c in t)]
+    # An English question's terms are the glossary's Vietnamese words, never function words: "đầu tư" keeps "tư".
+    terms = [t for t in raw_terms if (english or t not in STOPWORDS) and t not in QUESTION_FRAME
+             and t not in province_syllables and not any(c.isdigit() for c in t)]
 
     names = {n for n in _proper_names(DOC_NUMBER.sub(" ", question))
              if n not in provinces and not any(p in n for p in provinces)}
