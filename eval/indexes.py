@@ -29,7 +29,7 @@ QUERY_TIME_SETTINGS = frozenset({
     "search_window", "cors_origins", "answer_from_tasks",
 })
 # Index modules that only read the store; editing them does not call for a rebuild.
-QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py"})
+QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py", "dates.py"})
 MARKER = "complete.json"
 KEEP_INDEXES = 6  # most recently used builds kept in a cache directory; older ones are deleted
 

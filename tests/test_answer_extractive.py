@@ -124,3 +124,22 @@ def test_who_signed_is_answered_from_the_signature_block(notice_container, quest
     assert "Trần Thị Bình" in result.answer
     assert result.citations[0].source == SOURCE and result.citations[0].section == "signature"
     assert_quotes_the_passage(result.citations[0], result.passages)
+
+
+def test_a_list_introduced_by_the_best_line_is_quoted_with_its_items(tmp_path):
+    from conftest import make_container
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "QD_12_xep_loai.txt").write_text(
+        "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN\nSố: 12/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc đánh giá chỉ số năng suất của các sở\n"
+        "I. PHƯƠNG PHÁP\n1. Xếp loại\nKết quả chỉ số năng suất được xếp loại theo 04 mức độ như sau:\n"
+        "- Mức XUẤT SẮC: đạt từ 90% trở lên;\n- Mức TỐT: đạt từ 80% đến dưới 90%;\n"
+        "- Mức TRUNG BÌNH: đạt từ 70% đến dưới 80%;\n- Mức THẤP: đạt dưới 70%.\n"
+        "2. Công bố\nSở Nội vụ công bố kết quả trước ngày 31/3 hằng năm.\n", encoding="utf-8")
+    container = make_container(tmp_path / "store")
+    assert container.ingest_runner.ingest_paths([folder]).ok
+    result = container.service.ask("Kết quả chỉ số năng suất được xếp loại theo những mức nào?")
+    assert not result.abstained
+    for level in ("XUẤT SẮC", "TỐT", "TRUNG BÌNH", "THẤP"):
+        assert level in result.answer, result.answer

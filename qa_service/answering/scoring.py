@@ -406,7 +406,9 @@ def select(scorer: UnitScorer, scored: list[ScoredUnit], *, multi_document: bool
             same_passage = s.unit.hit.chunk.chunk_id == best.unit.hit.chunk.chunk_id
             # Clauses of the best unit's own sentence, and for a list the items after it, continue it.
             same_line = same_passage and s.unit.line == best.unit.line
-            continues = same_line or (wants_list and same_passage and s.unit.start > best.unit.start)
+            # An item of the list the best unit introduces ("... theo 04 mức độ như sau:").
+            introduced = best.unit.is_lead and s.unit.lead == best.unit.text
+            continues = same_line or introduced or (wants_list and same_passage and s.unit.start > best.unit.start)
             item = gathering and s.unit.structured and matches_query(analysis, s) and \
                 s.topic >= cfg.item_topic_ratio * best.topic
             ratio = cfg.list_item_ratio if continues or item else (cfg.add_min_ratio if same_passage
@@ -434,7 +436,8 @@ def select(scorer: UnitScorer, scored: list[ScoredUnit], *, multi_document: bool
             doc = s.unit.hit.chunk.doc_id
             if (multi_document or item) and doc not in documents:
                 gain += cfg.add_min_gain
-            if item or (wants_list and (same_line or (continues and s.unit.lead and s.unit.lead == best.unit.lead))):
+            if item or introduced or (wants_list and (same_line or (continues and s.unit.lead and
+                                                                   s.unit.lead == best.unit.lead))):
                 gain += cfg.add_min_gain
             elif wants_list and same_passage:
                 gain += cfg.add_min_gain / 2
