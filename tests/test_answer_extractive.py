@@ -143,3 +143,19 @@ def test_a_list_introduced_by_the_best_line_is_quoted_with_its_items(tmp_path):
     assert not result.abstained
     for level in ("XUẤT SẮC", "TỐT", "TRUNG BÌNH", "THẤP"):
         assert level in result.answer, result.answer
+
+
+def test_where_is_answered_by_an_address(tmp_path):
+    from conftest import make_container
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "dieu_le_quy.txt").write_text(
+        "ĐIỀU LỆ\nQuỹ Bảo trợ trẻ em tỉnh Hòa Sơn\nChương I. QUY ĐỊNH CHUNG\nĐiều 1. Tên gọi, trụ sở\n"
+        "1. Tên gọi: QUỸ BẢO TRỢ TRẺ EM TỈNH HÒA SƠN.\n"
+        "2. Trụ sở: số 5 đường Lê Lợi, phường Hòa Bình, thành phố Hòa Sơn.\n"
+        "Điều 2. Mục đích\nQuỹ hỗ trợ trẻ em có hoàn cảnh khó khăn trên địa bàn tỉnh.\n", encoding="utf-8")
+    container = make_container(tmp_path / "store")
+    assert container.ingest_runner.ingest_paths([folder]).ok
+    result = container.service.ask("Trụ sở của Quỹ Bảo trợ trẻ em tỉnh Hòa Sơn đặt ở đâu?")
+    assert not result.abstained and "số 5 đường Lê Lợi" in result.answer, result.answer

@@ -46,6 +46,8 @@ FIGURE_PATTERNS = {"percent": PERCENT, "money": MONEY, "length": LENGTH}
 TIME_WORDS = frozenset({"thoi", "han", "ngay", "thang", "truoc", "tan", "suat", "dinh", "ky", "hoan", "thanh"})
 # "tại Trung tâm Hội nghị tỉnh": a place named after "tại"/"ở".
 PLACE_PHRASE = re.compile(r"\b(?:tại|ở)\s+(?:[A-ZĐÀ-Ỹ]|trụ sở|hội trường)")
+# An address: "số 24 đường Nguyễn Tất Thành, khu phố 1, phường Hưng Long".
+ADDRESS = re.compile(r"\b(?:đường|phố|khu phố|phường|xã|thị trấn|quận|huyện|thôn|ấp|tổ dân phố)\s+[A-ZĐ0-9]")
 # The signature block: "TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHỦ TỊCH" followed by the signer's name.
 SIGNATURE = re.compile(r"\b(?:TM|TL|KT|Q)\.\s*[A-ZĐÀ-Ỹ ]{4,}")
 # Words of a "who signed" question that a signature block covers without writing them.
@@ -262,7 +264,7 @@ class UnitScorer:
         if AGENCY in a.facets:
             fits[AGENCY] = 1.0 if unit.has_agency() else 0.7 if unit.lead and states_agency(unit.lead) else 0.0
         if PLACE in a.facets:
-            fits[PLACE] = 1.0 if PLACE_PHRASE.search(unit.text) else 0.0
+            fits[PLACE] = 1.0 if PLACE_PHRASE.search(unit.text) or ADDRESS.search(unit.text) else 0.0
         if SIGNER in a.facets:
             fits[SIGNER] = 1.0 if self.signs(unit) else 0.0
         if TARGET in a.facets:
