@@ -111,19 +111,59 @@ class _DocumentChunker:
         return self.body[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
 
     def run(self) -> list[Chunk]:
-        own = {id(s): (a, b) for s, a, b in _own_ranges(self.sections, self.normalized.body_end) if s is not None}
-        for section, start, end in _own_ranges(self.sections, self.normalized.body_end):
-            self.section_chunks(section, start, end, own)
+        ranges = _own_ranges(self.sections, self.normalized.body_end)
+        own = {id(s): (a, b) for s, a, b in ranges if s is not None}
+        whole, absorbed = self.compact_sections(own)
+        for section, start, end in ranges:
+            if section is not None and id(section) in absorbed:
+                continue
+            if section is not None and id(section) in whole:
+                self.section_chunks(section, section.start, section.end, own, whole=True)
+            else:
+                self.section_chunks(section, start, end, own)
         for para in self.normalized.paragraphs:
             if para.kind == "footnote":
                 self.footnote_chunks(para)
         return self.chunks
 
-    def section_chunks(self, section: Section | None, start: int, end: int, own: dict) -> None:
+    def compact_sections(self, own: dict) -> tuple[set[int], set[int]]:
+        """Sections chunked whole, and the subsections inside them.
+
+        A section titled by its heading alone whose subsections are each one short line without subsections
+        of their own ("Điều 7. Cơ cấu tổ chức Quỹ khuyến học" over "1. Hội đồng quản lý Quỹ.", "2. Ban Giám
+        đốc Quỹ.", "3. Ban Kiểm soát Quỹ."), and which fits in one chunk, is chunked whole under its own
+        label: a chunk per line would hold a name without what it is a list of. A list its section
+        introduces with a sentence ("... gồm:") stays one chunk per item, each carrying that sentence as
+        its lead-in, so its items keep their own labels.
+        """
+        children: dict[int, list[Section]] = {}
+        for section in self.sections:
+            parent = self.tree.parent(section)
+            if parent is not None:
+                children.setdefault(id(parent), []).append(section)
+
+        def short_line(section: Section) -> bool:
+            a, b = own.get(id(section), (section.start, section.end))
+            return b - a < self.config.bare_heading_chars and id(section) not in children
+
+        whole: set[int] = set()
+        absorbed: set[int] = set()
+        for section in self.sections:
+            listed = children.get(id(section), [])
+            a, b = own.get(id(section), (section.start, section.start))
+            if len(listed) < 2 or is_region(section) or self.text[a:b].rstrip().endswith(":"):
+                continue
+            if section.end - section.start <= self.config.target_chars and all(short_line(c) for c in listed):
+                whole.add(id(section))
+                absorbed.update(id(c) for c in listed)
+        return whole, absorbed
+
+    def section_chunks(self, section: Section | None, start: int, end: int, own: dict, whole: bool = False) -> None:
+        """Chunks of a section's own text (``start``..``end``), or of its whole span when ``whole``."""
         paragraphs = [p for p in self.paragraphs_in(start, end) if p.kind != "table_header" or p.start > start]
         if not paragraphs:
             return
-        if section is not None and id(section) in self.has_children and len(paragraphs) == 1 \
+        if not whole and section is not None and id(section) in self.has_children and len(paragraphs) == 1 \
                 and paragraphs[0].end - paragraphs[0].start < self.config.bare_heading_chars \
                 and not is_region(section):
             return

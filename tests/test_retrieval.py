@@ -99,8 +99,9 @@ def test_score_fusion_keeps_both_lists_and_orders_by_fused_score(examples_contai
 
 def test_lexical_extra_words_reach_only_the_lexical_search(examples_container):
     lexical = HybridRetriever(examples_container.store, RetrievalConfig(mode="lexical"))
-    question = "Which department must draft the revenue scenario?"
-    assert not any("kịch bản thu ngân sách" in h.chunk.text for h in lexical.search(question, k=3))
+    # No word of it is a Vietnamese syllable once folded ("the" would meet "thể"): alone it finds nothing.
+    question = "Which department drafts revenue scenarios?"
+    assert lexical.search(question, k=3) == []
     glossed = lexical.search(question, k=3, lexical_extra="sở tài chính kịch bản thu ngân sách")
     assert "kịch bản thu ngân sách" in glossed[0].chunk.text
     dense = HybridRetriever(examples_container.store, RetrievalConfig(mode="dense"))
