@@ -133,8 +133,8 @@ class _DocumentChunker:
         of their own ("Điều 7. Cơ cấu tổ chức Quỹ khuyến học" over "1. Hội đồng quản lý Quỹ.", "2. Ban Giám
         đốc Quỹ.", "3. Ban Kiểm soát Quỹ."), and which fits in one chunk, is chunked whole under its own
         label: a chunk per line would hold a name without what it is a list of. A list its section
-        introduces with a sentence ("... gồm:") stays one chunk per item, each carrying that sentence as
-        its lead-in, so its items keep their own labels.
+        introduces with a sentence ("... gồm:"), and a table, stay one chunk per item or row, each carrying
+        that sentence or the header row as its lead-in, so its items keep their own labels.
         """
         children: dict[int, list[Section]] = {}
         for section in self.sections:
@@ -151,8 +151,9 @@ class _DocumentChunker:
         for section in self.sections:
             listed = children.get(id(section), [])
             a, b = own.get(id(section), (section.start, section.start))
-            if len(listed) < 2 or is_region(section) or self.text[a:b].rstrip().endswith(":"):
-                continue
+            if len(listed) < 2 or is_region(section) or self.text[a:b].rstrip().endswith(":") or \
+                    any(p.kind.startswith("table") for p in self.paragraphs_in(section.start, section.end)):
+                continue  # a list with its lead-in, or table rows (each row has its header as lead-in)
             if section.end - section.start <= self.config.target_chars and all(short_line(c) for c in listed):
                 whole.add(id(section))
                 absorbed.update(id(c) for c in listed)

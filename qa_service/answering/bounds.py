@@ -40,11 +40,12 @@ _QUARTER = (r"quy\s+(?P<q>iv|iii|ii|i|[1-4])\s*(?:/|\s+nam\s+|\s+)\s*(?P<qy>(?:1
 
 # Words that make the date after them a deadline by themselves ...
 _DEADLINE_WORDS = (r"truoc|cham nhat(?:\s+la)?(?:\s+vao)?|han(?:\s+chot|\s+cuoi)?(?:\s+la)?|khong qua|"
-                   r"muon nhat(?:\s+la)?|before|by|no later than|prior to|due(?:\s+by|\s+before|\s+in)?|"
+                   r"muon nhat(?:\s+la)?|before|no later than|prior to|due(?:\s+by|\s+before|\s+in)?|"
                    r"deadline(?:\s+of)?")
 # ... and words that do so only after a task or completion word in the same phrase ("phải hoàn thành trong
-# tháng 1/2024"), since "tính đến ngày 31/12/2023" or "các thông báo trong tháng 4/2026" date other things.
-_UNTIL = r"den(?:\s+het)?|toi|until|till"
+# tháng 1/2024"), since "tính đến ngày 31/12/2023", "các thông báo trong tháng 4/2026" or "what share had been
+# disbursed by 10 December 2025" date other things.
+_UNTIL = r"den(?:\s+het)?|toi|until|till|by"
 _BEFORE = rf"{_DEADLINE_WORDS}|{_UNTIL}"
 _AFTER = r"sau|ke tu|tu|after|from|since|later than"
 _WITHIN = r"trong|trong vong|thuoc|in|during|within|due in"
@@ -131,7 +132,7 @@ def _in(word: str, alternatives: str) -> bool:
 def _about_deadlines(text: str, m: re.Match) -> bool:
     """Whether the bound word alone makes a deadline, or a task word stands before it in its phrase."""
     word = re.sub(r"\s+", " ", m.group("w"))
-    if _in(word, _DEADLINE_WORDS) or word.startswith("by "):
+    if _in(word, _DEADLINE_WORDS):
         return True
     phrase = re.split(r"[,;:.?!()]", text[:m.start()])[-1]
     return _TASK_CONTEXT.search(phrase) is not None

@@ -76,7 +76,7 @@ _MULTI_DOCUMENT = re.compile(r" (?:nhung|cac|hai|ca hai) (?:thong bao|van ban|ke
                              r" so voi (?:chi tieu|muc tieu|ke hoach) | da dat chua | notices | each notice | both |"
                              r" documents | compared ")
 # Question words: a question with several asks several things ("ngày nào và ở đâu", "ai chủ trì, hạn khi nào").
-_ASKS = re.compile(r"\b(?:khi nao|bao gio|bao nhieu|o dau|the nao|la gi|nhung gi|nao|gi|may|ai|"
+_ASKS = re.compile(r"\b(?:khi nao|bao gio|bao nhieu|o dau|the nao|la gi|nhung gi|thi sao|ra sao|vi sao|tai sao|nao|gi|may|ai|"
                    r"what|which|who|when|where|how many|how much|how)\b")
 
 YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d{2}(?![\d/]|[.,]\d)")
