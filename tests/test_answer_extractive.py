@@ -159,3 +159,25 @@ def test_where_is_answered_by_an_address(tmp_path):
     assert container.ingest_runner.ingest_paths([folder]).ok
     result = container.service.ask("Trụ sở của Quỹ Bảo trợ trẻ em tỉnh Hòa Sơn đặt ở đâu?")
     assert not result.abstained and "số 5 đường Lê Lợi" in result.answer, result.answer
+
+
+def test_a_goal_is_not_the_result_asked_for(tmp_path):
+    from conftest import make_container
+
+    plan = ("ỦY BAN NHÂN DÂN TỈNH HÒA SƠN\nSố: 20/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2025\n"
+            "I. MỤC TIÊU\n1. Mục tiêu cụ thể\nNăm 2025, phấn đấu tỷ lệ hài lòng của người dân đối với sự phục vụ của "
+            "cơ quan hành chính đạt tối thiểu 90%.\n")
+    report = ("ỦY BAN NHÂN DÂN TỈNH HÒA SƠN\nSố: 31/BC-UBND\nBÁO CÁO\nKết quả cải cách hành chính năm 2025\n"
+              "I. KẾT QUẢ\n1. Sự hài lòng\nTỷ lệ hài lòng của người dân đối với sự phục vụ của cơ quan hành chính "
+              "năm 2025 đạt 87,5%, tăng 2% so với năm trước.\n")
+    question = "Tỷ lệ hài lòng của người dân đối với sự phục vụ của cơ quan hành chính năm 2025 đạt bao nhiêu phần trăm?"
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    (folder / "KH_20_cchc.txt").write_text(plan, encoding="utf-8")
+    container = make_container(tmp_path / "store")
+    assert container.ingest_runner.ingest_paths([folder]).ok
+    assert container.service.ask(question).abstained  # only a goal is written: no result to give
+    (folder / "BC_31_cchc.txt").write_text(report, encoding="utf-8")
+    assert container.ingest_runner.ingest_paths([folder]).ok
+    result = container.service.ask(question)
+    assert not result.abstained and "87,5%" in result.answer and "90%" not in result.answer

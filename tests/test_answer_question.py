@@ -124,6 +124,11 @@ def test_agency_names_stop_at_the_asking_words():
     assert question_agencies("ty le ho so cap xa giai quyet dung han nam 2025 la bao nhieu") == []
 
 
+def test_by_a_date_is_a_deadline_only_for_a_task():
+    assert analyze("What share of the plan had Lam Dong disbursed by 10 December 2025?").bound is None
+    assert analyze("What must the Department of Finance submit by 15 March 2025?").bound.before == "2025-03-15"
+
+
 def test_english_dates_and_words_reach_the_lexical_query():
     from qa_service.answering.queries import lexical_gloss
 

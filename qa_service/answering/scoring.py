@@ -46,6 +46,8 @@ FIGURE_PATTERNS = {"percent": PERCENT, "money": MONEY, "length": LENGTH}
 TIME_WORDS = frozenset({"thoi", "han", "ngay", "thang", "truoc", "tan", "suat", "dinh", "ky", "hoan", "thanh"})
 # "tại Trung tâm Hội nghị tỉnh": a place named after "tại"/"ở".
 PLACE_PHRASE = re.compile(r"\b(?:tại|ở)\s+(?:[A-ZĐÀ-Ỹ]|trụ sở|hội trường)")
+# A figure stated as a goal to reach (folded text).
+GOAL = re.compile(r"\b(?:phan dau|toi thieu|muc tieu|huong den)\b")
 # An address: "số 24 đường Nguyễn Tất Thành, khu phố 1, phường Hưng Long".
 ADDRESS = re.compile(r"\b(?:đường|phố|khu phố|phường|xã|thị trấn|quận|huyện|thôn|ấp|tổ dân phố)\s+[A-ZĐ0-9]")
 # The signature block: "TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHỦ TỊCH" followed by the signer's name.
@@ -335,6 +337,8 @@ def number_fit(analysis: QuestionAnalysis, text: str) -> float:
     figures = re.findall(r"(?<![\d/])\d+(?:[.,]\d+)*(?:/\d+)?", re.sub(r"\b\d+/[A-ZĐ][\w-]*", " ", text))
     if not figures:
         return 0.0
+    if TARGET not in analysis.facets and GOAL.search(f):
+        return 0.5  # "phấn đấu đạt tối thiểu 95%" is a goal, not the result the question asks
     if analysis.unit == "percent":
         return 1.0 if PERCENT.search(f) else 0.3
     if analysis.unit == "money":
