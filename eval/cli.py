@@ -84,14 +84,16 @@ def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[
         command = " ".join(["notice-qa eval run --dataset", dataset, "--questions", str(questions),
                             *(["--corpus", str(corpus)] if corpus else []),
                             *(f"--config {c}" for c in config_specs), *([f"--limit {limit}"] if limit else [])])
-        _write_doc(result, meta, command)
+        _write_doc(result, meta, command, questions)
 
 
-def _write_doc(result, meta: dict, command: str) -> None:
+def _write_doc(result, meta: dict, command: str, questions: Path) -> None:
+    """One section per dataset and question file, so each question set keeps its own table."""
     from eval.benchdoc import update_section
     from eval.report import doc_section
 
-    path = update_section(f"eval-{result.dataset.name}", doc_section(result.results, meta, command))
+    path = update_section(f"eval-{result.dataset.name}-{questions.stem}",
+                          doc_section(result.results, meta, command, questions.name))
     click.echo(f"written to {path}")
 
 

@@ -242,12 +242,13 @@ def render_html(results: list[ConfigResult], questions: list[Question], id_key: 
     return "\n".join(parts)
 
 
-def doc_section(results: list[ConfigResult], meta: dict, command: str) -> str:
-    """The metrics table as a section of docs/benchmarks.md: what was run, where, when."""
+def doc_section(results: list[ConfigResult], meta: dict, command: str, questions: str = "") -> str:
+    """The metrics table as a section of docs/benchmarks.md: what was run (on which ``questions`` file), where,
+    when."""
     facts = [f"- {names}: {how}" for names, how in meta.get("indexes", {}).items()]
     facts += [f"- note: {n}" for n in meta.get("notes", [])]
     return "\n".join([
-        f"## Quality: {meta['dataset']} (`notice-qa eval run`)", "",
+        f"## Quality: {meta['dataset']}{f', {questions}' if questions else ''} (`notice-qa eval run`)", "",
         f"`{command}`, {meta['machine']['date']}, {describe(meta['machine'])}. Ratio to the naive "
         "LangChain baseline in parentheses; metric definitions in `eval/README.md`.", "",
         *facts, *([""] if facts else []),
