@@ -115,6 +115,7 @@ class StoreContext:
         self._facts: dict[str, str] = {}
         self._issuers: dict[str, str] = {}
         self._abbreviations: dict[str, dict[str, str]] = {}
+        self._raw: dict[str, str] = {}
         self._frequencies: Counter | None = None
         self._passages = 0
 
@@ -126,6 +127,7 @@ class StoreContext:
             self._facts.clear()
             self._issuers.clear()
             self._abbreviations.clear()
+            self._raw.clear()
             self._frequencies = None
             self._generation = generation
 
@@ -155,16 +157,20 @@ class StoreContext:
         with self._lock:
             self._fresh()
             if doc_id not in self._texts:
-                detail = self.store.catalog.document_detail(doc_id) or {}
-                self._texts[doc_id] = folded(detail.get("text", ""))
+                self._texts[doc_id] = folded(self._document_text(doc_id))
             return self._texts[doc_id]
+
+    def _document_text(self, doc_id: str) -> str:
+        """The document's text, read once per store generation (called under the lock)."""
+        if doc_id not in self._raw:
+            self._raw[doc_id] = (self.store.catalog.document_detail(doc_id) or {}).get("text", "")
+        return self._raw[doc_id]
 
     def abbreviations(self, doc_id: str) -> dict[str, str]:
         with self._lock:
             self._fresh()
             if doc_id not in self._abbreviations:
-                detail = self.store.catalog.document_detail(doc_id) or {}
-                self._abbreviations[doc_id] = defined_abbreviations(detail.get("text", ""))
+                self._abbreviations[doc_id] = defined_abbreviations(self._document_text(doc_id))
             return self._abbreviations[doc_id]
 
     def document_facts(self, doc_id: str) -> str:
