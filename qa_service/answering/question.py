@@ -76,8 +76,8 @@ _MULTI_DOCUMENT = re.compile(r" (?:nhung|cac|hai|ca hai) (?:thong bao|van ban|ke
                              r" so voi (?:chi tieu|muc tieu|ke hoach) | da dat chua | notices | each notice | both |"
                              r" documents | compared ")
 # Question words: a question with several asks several things ("ngày nào và ở đâu", "ai chủ trì, hạn khi nào").
-_ASKS = re.compile(r"\b(?:khi nao|bao gio|bao nhieu|o dau|the nao|la gi|nhung gi|thi sao|ra sao|vi sao|tai sao|nao|gi|may|ai|"
-                   r"what|which|who|when|where|how many|how much|how)\b")
+_ASKS = re.compile(r"\b(?:khi nao|bao gio|bao nhieu|o dau|the nao|la gi|nhung gi|thi sao|ra sao|vi sao|tai sao|"
+                   r"nao|gi|may|ai|what|which|who|when|where|how many|how much|how)\b")
 
 YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d{2}(?![\d/]|[.,]\d)")
 # A date or month written with numbers: 31/01/2024, 05/5, 4/2026, 31-01-2024.
@@ -108,7 +108,7 @@ Both Each According January February March April May June July August September 
 _ENGLISH_NAME_WORDS = frozenset("""
 group company corporation joint stock limited co ltd jsc province provincial people people's committee department
 ministry fund project expressway highway road street bridge district commune city town ward centre center council
-conference plan decision notice report law fund study promotion investment trade tourism office agency board bank
+conference plan decision notice report law study promotion investment trade tourism office agency board bank
 treasury inspectorate police party union federation association hospital school university institute authority
 management unit government national state general prime minister chairman chairwoman chair vice deputy
 director secretary president head mr mrs ms
