@@ -222,7 +222,7 @@ def law_names(words: list[str]) -> list[list[str]]:
     return names
 
 
-def _lcs_pairs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+def lcs_pairs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     """Index pairs of a longest common subsequence of ``a`` and ``b``."""
     n, m = len(a), len(b)
     table = [[0] * (m + 1) for _ in range(n + 1)]
@@ -438,7 +438,7 @@ class ClaimChecker:
         if evidence is None:
             return support
         accented = claim.accented
-        pairs = _lcs_pairs(claim.keys, evidence.keys[accented])
+        pairs = lcs_pairs(claim.keys, evidence.keys[accented])
         support.negation = _negation_conflicts(claim, evidence, pairs, titles, inherit)
         evidence_words = evidence.reading.words
         support.inclusion = bool(phrases_in(claim.words, INCLUSIONS)) and \

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from index.text import has_diacritics
-from qa_service.answering.claims import MEASURES, content, stopword, syllable_key
+from qa_service.answering.claims import MEASURES, content, lcs_pairs, stopword, syllable_key
 from qa_service.answering.units import SENTENCE_END
 
 # Question words, longest first; "từ bao nhiêu đến bao nhiêu" is one slot from its first to its last.
@@ -73,24 +73,6 @@ def _slot(keys: list[str], accented: bool) -> tuple[int, int] | None:
     return found[0][0], found[-1][1]
 
 
-def _lcs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    n, m = len(a), len(b)
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        if a[i] == b[j]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
-
-
 def focus(question: str, text: str, context: str = "") -> Span | None:
     """The span of ``text`` (a unit: one sentence or a few) answering ``question``, or None when no sentence
     of it restates the question convincingly.
@@ -135,7 +117,7 @@ def _focus_sentence(question: str, sentence: str, context: str) -> Span | None:
     text = unicodedata.normalize("NFC", sentence)
     found = list(_WORD.finditer(text.lower()))
     s_keys = [syllable_key(m.group(0), accented) for m in found]
-    aligned = [(i, j) for i, j in _snap(_lcs(q_keys, s_keys), q_keys, s_keys) if i < a or i >= b]
+    aligned = [(i, j) for i, j in _snap(lcs_pairs(q_keys, s_keys), q_keys, s_keys) if i < a or i >= b]
     pairs = _anchors(aligned, q_words, s_keys)
     asked = [i for i, w in enumerate(q_words) if (i < a or i >= b) and content(w)]
     around = {syllable_key(w, accented) for w in _WORD.findall(unicodedata.normalize("NFC", context).lower())}
