@@ -1,4 +1,4 @@
-"""``notice-qa eval``: run evaluations and score predictions. Heavy imports stay inside the commands."""
+"""``notice-qa-eval``: run evaluations and score predictions. Heavy imports stay inside the commands."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import click
 DATASET_CHOICE = click.Choice(["notices", "alqac", "vilqa"])
 
 
-@click.group("eval")
+@click.group("notice-qa-eval")
 def eval_group() -> None:
     """Evaluate answers and retrieval on question sets (metrics: eval/README.md)."""
 
@@ -33,11 +33,14 @@ def eval_group() -> None:
               help="Evaluate this existing store as it is (e.g. one made by `notice-qa ingest`) instead of "
                    "building or reusing a cached index of --corpus.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions (a quick check).")
+@click.option("--subset", type=click.Choice(["even", "odd"]),
+              help="Only the questions of one half of the documents (a stable hash of the evidence document's name).")
 @click.option("--worst", type=click.IntRange(min=0), default=15, show_default=True,
               help="Rows in the worst-questions table.")
 @click.option("--write-doc", is_flag=True, help="Also write the metrics table into docs/benchmarks.md.")
 def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[str, ...], out: Path | None,
-        cache_dir: Path, rebuild: bool, store: Path | None, limit: int | None, worst: int, write_doc: bool) -> None:
+        cache_dir: Path, rebuild: bool, store: Path | None, limit: int | None, subset: str | None, worst: int,
+        write_doc: bool) -> None:
     """Answer every question with each configuration; write predictions, summary and reports."""
     from tqdm import tqdm
 
@@ -55,6 +58,10 @@ def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[
         data = load_dataset(dataset, questions, corpus)
     except (ValueError, KeyError, json.JSONDecodeError) as exc:
         raise click.ClickException(str(exc))
+    if subset:
+        from eval.datasets import in_subset
+
+        data.questions = [q for q in data.questions if in_subset(q, subset)]
     if limit:
         data.questions = data.questions[:limit]
     bars: list = []
@@ -81,19 +88,20 @@ def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[
     click.echo(summary_table(result.results).markdown())
     click.echo(f"\nreports: {paths['markdown']}  {paths['html']}\npredictions: {paths['predictions']}")
     if write_doc:
-        command = " ".join(["notice-qa eval run --dataset", dataset, "--questions", str(questions),
+        command = " ".join(["notice-qa-eval run --dataset", dataset, "--questions", str(questions),
                             *(["--corpus", str(corpus)] if corpus else []),
+                            *(["--store", str(store)] if store else []), *([f"--subset {subset}"] if subset else []),
                             *(f"--config {c}" for c in config_specs), *([f"--limit {limit}"] if limit else [])])
-        _write_doc(result, meta, command, questions)
+        _write_doc(result, meta, command, questions, f"-{subset}" if subset else "")
 
 
-def _write_doc(result, meta: dict, command: str, questions: Path) -> None:
+def _write_doc(result, meta: dict, command: str, questions: Path, suffix: str = "") -> None:
     """One section per dataset and question file, so each question set keeps its own table."""
     from eval.benchdoc import update_section
     from eval.report import doc_section
 
-    path = update_section(f"eval-{result.dataset.name}-{questions.stem}",
-                          doc_section(result.results, meta, command, questions.name))
+    path = update_section(f"eval-{result.dataset.name}-{questions.stem}{suffix}",
+                          doc_section(result.results, meta, command, questions.name + suffix))
     click.echo(f"written to {path}")
 
 
@@ -114,8 +122,8 @@ def report(run_dir: Path, worst: int, write_doc: bool) -> None:
     click.echo(summary_table(result.results).markdown())
     click.echo(f"\nreports: {paths['markdown']}  {paths['html']}")
     if write_doc:
-        _write_doc(result, meta, f"notice-qa eval run --dataset {meta['dataset']} --questions {meta['questions_file']}"
-                                 f" --corpus {meta['corpus']}")
+        _write_doc(result, meta, f"notice-qa-eval run --dataset {meta['dataset']} --questions {meta['questions_file']}"
+                                 f" --corpus {meta['corpus']}", Path(meta["questions_file"]))
 
 
 @eval_group.command("score")
@@ -144,3 +152,7 @@ def score(questions: Path, predictions: Path, dataset: str, as_json: bool) -> No
         return
     for metric, value in summary.items():
         click.echo(f"{metric:26} {fmt(value, metric)}")
+
+
+if __name__ == "__main__":
+    eval_group()

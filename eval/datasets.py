@@ -4,7 +4,9 @@ Every dataset adapter produces :class:`Question` objects, so one set of metrics 
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,12 @@ class Evidence:
     doc: str  # file name as ingested
     quote: str
     section: str = ""
+    also_in: tuple[str, ...] = ()  # other versions of the document (a draft and the signed file) holding the quote
+
+    @property
+    def docs(self) -> tuple[str, ...]:
+        """The document and its versions, names in NFC (file systems may store them decomposed)."""
+        return tuple(unicodedata.normalize("NFC", d) for d in (self.doc, *self.also_in))
 
 
 @dataclass
@@ -57,7 +65,25 @@ def load_notices(path: str | Path) -> list[Question]:
             questions.append(Question(
                 id=str(row["id"]), question=row["question"], type=row.get("type", ""), answer=row.get("answer", ""),
                 key_facts=list(row.get("key_facts") or []),
-                evidence=[Evidence(e["doc"], e["quote"], e.get("section", "")) for e in row.get("evidence") or []],
+                evidence=[Evidence(e["doc"], e["quote"], e.get("section", ""), tuple(row.get("also_in") or ()))
+                          for e in row.get("evidence") or []],
                 difficulty=row.get("difficulty", ""),
             ))
     return questions
+
+
+def question_group(q: Question) -> str:
+    """The document a question is about (its first evidence document, versions folded); its own id when none."""
+    if not q.evidence:
+        return f"q:{q.id}"
+    return min(min(e.docs) for e in q.evidence)
+
+
+def in_subset(question: Question, subset: str) -> bool:
+    """Whether a question's document falls in the ``even``/``odd`` half (stable: a hash of its name), so one
+    half of a benchmark can be used for fitting and the other for reporting."""
+    if not subset:
+        return True
+    parity = int(hashlib.sha1(question_group(question).encode("utf-8")).hexdigest(), 16) % 2
+    return parity == (0 if subset == "even" else 1)
+

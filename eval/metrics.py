@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,10 +61,11 @@ Prediction = Mapping[str, Any]
 HIGHER_IS_BETTER = (
     *(f"hit@{k}" for k in KS), f"mrr@{DEPTH}", f"ndcg@{DEPTH}", "key_fact_recall", "all_facts",
     "citation_precision", "citation_recall", "abstention_unanswerable", "tf_accuracy", "choice_accuracy",
-    "exact_match", "token_f1",
+    "exact_match", "token_f1", "top_passage_key_fact_recall",
 )
-LOWER_IS_BETTER = ("false_abstention", "latency_ms_p50", "latency_ms_p95", "wall_ms_p50", "wall_ms_p95")
-MEAN_METRICS = (*HIGHER_IS_BETTER, "false_abstention")
+LOWER_IS_BETTER = ("false_abstention", "wrong_answers", "latency_ms_p50", "latency_ms_p95", "wall_ms_p50", "wall_ms_p95")
+MEAN_METRICS = (*HIGHER_IS_BETTER, "false_abstention", "wrong_answers")
+RIGHT_SHARE = 0.5  # an answer is right when it holds at least this share of its question's key facts
 
 
 # -- evidence ---------------------------------------------------------------------------------------
@@ -81,9 +83,10 @@ def section_within(label: str, wanted: str) -> bool:
 
 def evidence_matches(item: Mapping[str, Any], evidence: Evidence) -> bool:
     """Does a passage or citation (``source``, ``text``, ``section``) match one evidence item?"""
+    source = unicodedata.normalize("NFC", item.get("source", ""))  # file systems may store names decomposed
     if evidence.quote:
-        return matches(item.get("source", ""), item.get("text", ""), evidence.doc, evidence.quote)
-    return item.get("source", "") == evidence.doc and section_within(item.get("section", ""), evidence.section)
+        return any(matches(source, item.get("text", ""), doc, evidence.quote) for doc in evidence.docs)
+    return source in evidence.docs and section_within(item.get("section", ""), evidence.section)
 
 
 def evidence_ranks(passages: Sequence[Mapping[str, Any]], evidence: Sequence[Evidence],
@@ -204,6 +207,15 @@ def score_question(question: Question, prediction: Prediction) -> QuestionScore:
     v["abstention_unanswerable"] = None if answerable else float(abstained)
     v["false_abstention"] = float(abstained) if answerable else None
     v["answer_chars"] = None if abstained else float(len(prediction.get("answer", "")))
+    passages = prediction.get("passages") or []
+    # The product's own best passage quoted whole: what an answer composed from it must not fall below.
+    v["top_passage_key_fact_recall"] = (key_fact_recall(question, {"answer": passages[0].get("text", "")}) or 0.0
+                                        if passages else 0.0) if question.key_facts else None
+    # Confident wrong answers: a given answer to an unanswerable question, or one missing most key facts.
+    v["wrong_answers"] = None if abstained or question.answer_form != "text" else float(
+        not question.answerable or (bool(question.key_facts) and
+                                    (key_fact_recall(question, prediction) or 0.0) < RIGHT_SHARE))
+    v["confidence"] = prediction.get("confidence")
     answer = prediction.get("answer", "")
     v["tf_accuracy"] = (float(derive_true_false(answer, question.question, abstained) == question.answer)
                         if question.answer_form == "true_false" else None)
@@ -250,3 +262,22 @@ def summarize_by_type(scores: Iterable[QuestionScore]) -> dict[str, dict[str, fl
     for s in scores:
         groups.setdefault(s.type or "untyped", []).append(s)
     return {t: summarize(group) for t, group in groups.items()}
+
+
+def risk_coverage(scores: Iterable[QuestionScore], thresholds: Sequence[float] = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+                  ) -> list[dict[str, float | None]]:
+    """Answered share and right share of the answered, had only answers of confidence >= t been given.
+
+    Read from the given answers (a withheld answer's text is not in the output), so thresholds below the
+    model's own behave as the model's threshold. Text questions only; right means at least
+    :data:`RIGHT_SHARE` of the key facts (never, for an unanswerable question).
+    """
+    rated = [s for s in scores if s.values.get("wrong_answers") is not None or
+             (s.abstained and s.values.get("confidence") is not None)]
+    rows = []
+    for t in thresholds:
+        given = [s for s in rated if not s.abstained and (s.values.get("confidence") or 0.0) >= t]
+        rows.append({"threshold": t, "coverage": len(given) / len(rated) if rated else None,
+                     "precision": 1 - statistics.fmean(s.values["wrong_answers"] for s in given) if given else None})
+    return rows
+

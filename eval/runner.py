@@ -1,6 +1,6 @@
 """Run configurations over a question set: answer every question, score it, summarise.
 
-:func:`run_eval` is the whole evaluation behind ``notice-qa eval run``: it builds or reuses the
+:func:`run_eval` is the whole evaluation behind ``notice-qa-eval run``: it builds or reuses the
 indexes (one per distinct index key, see ``eval.indexes``), the naive baseline's index, answers every
 question with each configuration (the embedder is loaded once per index), and scores the answers.
 :func:`run_product_configs` does the same over a store that already exists (the CI floor test).

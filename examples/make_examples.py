@@ -5,13 +5,11 @@ re-run it only when the texts below change.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+from docgen import write_docx, write_pdf
 
-from docgen import write_docx, write_pdf  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 PHIEN_HOP = """ỦY BAN NHÂN DÂN
 TỈNH HÒA SƠN

@@ -261,10 +261,5 @@ def _indicator_line(row) -> str:
     return line
 
 
-from eval.cli import eval_group  # noqa: E402  (light: its heavy imports sit inside the commands)
-
-main.add_command(eval_group)
-
-
 if __name__ == "__main__":
     main()

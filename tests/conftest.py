@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# The document writer the bundled examples are made with (examples/docgen.py) also makes test files.
+sys.path.insert(0, str(EXAMPLES))
 SHARED = ROOT.parent / "shared"
 
 

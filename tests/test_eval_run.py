@@ -1,4 +1,4 @@
-"""`notice-qa eval run` / `eval score` end to end on the bundled examples and a small ViLQA-format file."""
+"""`notice-qa-eval run` / `eval score` end to end on the bundled examples and a small ViLQA-format file."""
 from __future__ import annotations
 
 import csv
@@ -37,7 +37,7 @@ CONTRACT = {"answer", "abstained", "citations", "passages", "timings_ms"}
 
 
 def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "qa_service.cli", "eval", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "eval.cli", *args], capture_output=True, text=True,
                           env={**os.environ, "NOTICE_QA_LLM_BASE_URL": ""}, timeout=600, check=False)
     if check and proc.returncode != 0:
         raise AssertionError(f"eval {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
