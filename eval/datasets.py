@@ -86,4 +86,3 @@ def in_subset(question: Question, subset: str) -> bool:
         return True
     parity = int(hashlib.sha1(question_group(question).encode("utf-8")).hexdigest(), 16) % 2
     return parity == (0 if subset == "even" else 1)
-

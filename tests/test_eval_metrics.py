@@ -142,3 +142,41 @@ def test_choice_and_true_false_scored_per_form():
     assert score_question(q, prediction([], answer="trong thời hạn ba mươi ngày [1]")).values["choice_accuracy"] == 1.0
     with pytest.raises(ValueError):
         question(answer_form="essay")
+
+
+def test_evidence_in_another_version_or_a_decomposed_name_matches():
+    import unicodedata
+
+    from eval.datasets import Evidence
+    from eval.metrics import evidence_matches
+
+    quote = "giao Sở Nội vụ chủ trì tổng hợp báo cáo kết quả trước ngày 15 hằng tháng"
+    evidence = Evidence("Tờ trình 141.pdf", quote, "2", ("Dự thảo Tờ trình 141.docx",))
+    assert evidence_matches({"source": "Dự thảo Tờ trình 141.docx", "text": quote}, evidence)
+    assert evidence_matches({"source": unicodedata.normalize("NFD", "Tờ trình 141.pdf"), "text": quote}, evidence)
+    assert not evidence_matches({"source": "Tờ trình 142.pdf", "text": quote}, evidence)
+
+
+def test_wrong_answers_and_the_top_passage_baseline():
+    from eval.datasets import Evidence, Question
+    from eval.metrics import score_question
+
+    q = Question("q1", "Bao nhiêu?", key_facts=["45/45", "100%"], evidence=[Evidence("a.pdf", "45/45 nhiệm vụ")])
+    passages = [{"source": "a.pdf", "text": "hoàn thành 45/45 nhiệm vụ, đạt 100% kế hoạch"}]
+    wrong = score_question(q, {"answer": "đạt 100% [1]", "abstained": False, "passages": passages})
+    assert wrong.values["wrong_answers"] == 0.0  # half the key facts: not wrong
+    assert wrong.values["top_passage_key_fact_recall"] == 1.0
+    missing = score_question(q, {"answer": "không rõ [1]", "abstained": False, "passages": passages})
+    assert missing.values["wrong_answers"] == 1.0
+    unanswerable = Question("q2", "Năm 2023?")
+    assert score_question(unanswerable, {"answer": "x", "abstained": False}).values["wrong_answers"] == 1.0
+    assert score_question(unanswerable, {"answer": "", "abstained": True}).values["wrong_answers"] is None
+
+
+def test_subsets_split_questions_by_document_into_two_halves():
+    from eval.datasets import Evidence, Question, in_subset
+
+    questions = [Question(f"q{i}", "?", evidence=[Evidence(f"doc{i % 7}.pdf", "x y z")]) for i in range(70)]
+    even = {q.evidence[0].doc for q in questions if in_subset(q, "even")}
+    odd = {q.evidence[0].doc for q in questions if in_subset(q, "odd")}
+    assert even and odd and not even & odd and len(even | odd) == 7
