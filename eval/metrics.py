@@ -63,7 +63,8 @@ HIGHER_IS_BETTER = (
     "citation_precision", "citation_recall", "abstention_unanswerable", "tf_accuracy", "choice_accuracy",
     "exact_match", "token_f1", "top_passage_key_fact_recall",
 )
-LOWER_IS_BETTER = ("false_abstention", "wrong_answers", "latency_ms_p50", "latency_ms_p95", "wall_ms_p50", "wall_ms_p95")
+LOWER_IS_BETTER = ("false_abstention", "wrong_answers", "latency_ms_p50", "latency_ms_p95", "wall_ms_p50",
+                   "wall_ms_p95")
 MEAN_METRICS = (*HIGHER_IS_BETTER, "false_abstention", "wrong_answers")
 RIGHT_SHARE = 0.5  # an answer is right when it holds at least this share of its question's key facts
 
@@ -213,9 +214,7 @@ def score_question(question: Question, prediction: Prediction) -> QuestionScore:
                                         if passages else 0.0) if question.key_facts else None
     # Confident wrong answers: a given answer to an unanswerable question, or one missing most key facts.
     v["wrong_answers"] = None if abstained or question.answer_form != "text" else float(
-        not question.answerable or (bool(question.key_facts) and
-                                    (key_fact_recall(question, prediction) or 0.0) < RIGHT_SHARE))
-    v["confidence"] = prediction.get("confidence")
+        not question.answerable or (v["key_fact_recall"] is not None and v["key_fact_recall"] < RIGHT_SHARE))
     answer = prediction.get("answer", "")
     v["tf_accuracy"] = (float(derive_true_false(answer, question.question, abstained) == question.answer)
                         if question.answer_form == "true_false" else None)
@@ -262,22 +261,3 @@ def summarize_by_type(scores: Iterable[QuestionScore]) -> dict[str, dict[str, fl
     for s in scores:
         groups.setdefault(s.type or "untyped", []).append(s)
     return {t: summarize(group) for t, group in groups.items()}
-
-
-def risk_coverage(scores: Iterable[QuestionScore], thresholds: Sequence[float] = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-                  ) -> list[dict[str, float | None]]:
-    """Answered share and right share of the answered, had only answers of confidence >= t been given.
-
-    Read from the given answers (a withheld answer's text is not in the output), so thresholds below the
-    model's own behave as the model's threshold. Text questions only; right means at least
-    :data:`RIGHT_SHARE` of the key facts (never, for an unanswerable question).
-    """
-    rated = [s for s in scores if s.values.get("wrong_answers") is not None or
-             (s.abstained and s.values.get("confidence") is not None)]
-    rows = []
-    for t in thresholds:
-        given = [s for s in rated if not s.abstained and (s.values.get("confidence") or 0.0) >= t]
-        rows.append({"threshold": t, "coverage": len(given) / len(rated) if rated else None,
-                     "precision": 1 - statistics.fmean(s.values["wrong_answers"] for s in given) if given else None})
-    return rows
-

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from eval.configs import NAIVE
 from eval.datasets import Question
 from eval.machine import describe
-from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, QuestionScore, risk_coverage
+from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, QuestionScore
 from eval.runner import ConfigResult
 
 COUNTS = ("questions", "answerable", "unanswerable")
@@ -195,14 +195,6 @@ def charts(results: list[ConfigResult]) -> list[tuple[str, str]]:
     return out
 
 
-def risk_coverage_table(result: ConfigResult) -> Table | None:
-    """Answered share and right share of the answered per confidence threshold (None without confidences)."""
-    if not any(s.values.get("confidence") is not None for s in result.scores):
-        return None
-    rows = [[fmt(r["threshold"]), fmt(r["coverage"]), fmt(r["precision"])] for r in risk_coverage(result.scores)]
-    return Table(["confidence >=", "answered share", "right share of answered"], rows)
-
-
 def _header_lines(meta: dict) -> list[str]:
     lines = [f"- dataset: {meta['dataset']} ({meta['questions_file']}), corpus: {meta['corpus']}",
              f"- date: {meta['machine']['date']}; machine: {describe(meta['machine'])}"]
@@ -221,9 +213,6 @@ def render_markdown(results: list[ConfigResult], questions: list[Question], id_k
              summary_table(results).markdown(), "", "## Per question type", ""]
     for metric, table in type_tables(results):
         parts += [f"### {metric}", "", table.markdown(), ""]
-    curve = risk_coverage_table(primary)
-    if curve is not None:
-        parts += [f"## Risk and coverage ({primary.config.name})", "", curve.markdown(), ""]
     parts += [f"## Worst {worst} questions ({primary.config.name})", "",
               worst_table(primary, questions, id_key, worst).markdown(), ""]
     return "\n".join(parts)
@@ -249,9 +238,6 @@ def render_html(results: list[ConfigResult], questions: list[Question], id_key: 
     parts.append("<h2>Per question type</h2>")
     for metric, table in type_tables(results):
         parts += [f"<h3>{html.escape(metric)}</h3>", table.html()]
-    curve = risk_coverage_table(primary)
-    if curve is not None:
-        parts += [f"<h2>Risk and coverage ({html.escape(primary.config.name)})</h2>", curve.html()]
     parts += [f"<h2>Worst {worst} questions ({html.escape(primary.config.name)})</h2>",
               worst_table(primary, questions, id_key, worst).html(), "</body></html>"]
     return "\n".join(parts)
@@ -268,10 +254,4 @@ def doc_section(results: list[ConfigResult], meta: dict, command: str, questions
         "LangChain baseline in parentheses; metric definitions in `eval/README.md`.", "",
         *facts, *([""] if facts else []),
         summary_table(results).markdown(),
-        *_curve_lines(primary_result(results)),
     ])
-
-
-def _curve_lines(result: ConfigResult) -> list[str]:
-    curve = risk_coverage_table(result)
-    return [] if curve is None else ["", f"Risk and coverage ({result.config.name}):", "", curve.markdown()]
