@@ -154,5 +154,50 @@ def score(questions: Path, predictions: Path, dataset: str, as_json: bool) -> No
         click.echo(f"{metric:26} {fmt(value, metric)}")
 
 
+@eval_group.command("tune")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("eval/tune.json"),
+              show_default=True, help="Tuning sets, target precision and folds (JSON).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("qa_service/answering/models/answer_model.json"), show_default=True,
+              help="Where the fitted model is written.")
+@click.option("--set", "only", multiple=True, help="Only these sets of the plan (repeatable).")
+@click.option("--rows-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out/tune"),
+              show_default=True, help="Where each set's candidate rows are kept between runs.")
+@click.option("--reuse-rows", is_flag=True, help="Fit on the rows kept by the last run instead of answering again.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out/cache"),
+              envvar="NOTICE_QA_EVAL_CACHE_DIR", show_default=True, help="Where indexes are cached between runs.")
+def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_rows: bool, cache_dir: Path) -> None:
+    """Fit the answer model on the plan's question sets; print cross-validated metrics; write the model file."""
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from eval.tune import QuestionRows, collect, fit, load_plan
+    from qa_service.settings import Settings
+
+    sets, options = load_plan(plan)
+    sets = [s for s in sets if not only or s.name in only]
+    rows_dir.mkdir(parents=True, exist_ok=True)
+    rows: list = []
+    for tune_set in sets:
+        path = rows_dir / f"rows-{tune_set.name}.jsonl"
+        if reuse_rows and path.exists():
+            with open(path, encoding="utf-8") as fh:
+                rows += [QuestionRows(**json.loads(line)) for line in fh]
+            continue
+        with tqdm(desc=tune_set.name, unit="q", file=sys.stderr) as bar:
+            got = collect(tune_set, Settings(), cache_dir, log=lambda m: click.echo(m, err=True), tick=bar.update)
+        path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got), encoding="utf-8")
+        rows += got
+    if not rows:
+        raise click.ClickException("no questions to fit on")
+    model = fit(rows, float(options.get("target_precision", 0.8)), int(options.get("folds", 5)),
+                log=lambda m: click.echo(m, err=True))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    click.echo(json.dumps(model.training, indent=1, ensure_ascii=False))
+    click.echo(f"threshold {model.threshold}; model written to {out}")
+
+
 if __name__ == "__main__":
     eval_group()

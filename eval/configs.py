@@ -32,6 +32,9 @@ BUILTIN = {
                           {"retrieval_mode": "lexical", "answerer": "extractive"}),
     "hybrid": EvalConfig("hybrid", "product, hybrid retrieval (dense + BM25 fused), extractive answerer",
                          {"retrieval_mode": "hybrid", "answerer": "extractive"}),
+    "rules": EvalConfig("rules", "product, hybrid retrieval, extractive answerer with the hand rules alone "
+                                 "(no learned answer model)",
+                        {"retrieval_mode": "hybrid", "answerer": "extractive", "answer_model": "none"}),
     "llm": EvalConfig("llm", "product, hybrid retrieval, LLM answerer", {"retrieval_mode": "hybrid", "answerer": "llm"}),
 }
 

@@ -229,6 +229,21 @@ def score_question(question: Question, prediction: Prediction) -> QuestionScore:
     return QuestionScore(question.id, question.type, answerable, abstained, v, min(found) if found else None)
 
 
+RISK_STEPS = tuple(i / 10 for i in range(10))
+
+
+def risk_coverage(confidence: Sequence[float | None], right: Sequence[int | bool],
+                  steps: Iterable[float] = RISK_STEPS) -> list[dict]:
+    """For each confidence threshold: the share of questions answered (confidence at least the threshold)
+    and the share of those answers that are right; ``None`` confidence counts as not answered."""
+    table = []
+    for t in steps:
+        answered = [bool(r) for c, r in zip(confidence, right) if c is not None and c >= t]
+        table.append({"threshold": round(t, 3), "answered": round(len(answered) / max(len(right), 1), 3),
+                      "right_of_answered": round(sum(answered) / len(answered), 3) if answered else None})
+    return table
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     """Nearest-rank percentile (p in 0-100) of a non-empty sequence."""
     ordered = sorted(values)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from eval.configs import NAIVE
 from eval.datasets import Question
 from eval.machine import describe
-from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, QuestionScore
+from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, QuestionScore, risk_coverage
 from eval.runner import ConfigResult
 
 COUNTS = ("questions", "answerable", "unanswerable")
@@ -104,6 +104,28 @@ def type_tables(results: list[ConfigResult]) -> list[tuple[str, Table]]:
                 for t in types if any(r.by_type.get(t, {}).get(metric) is not None for r in results)]
         tables.append((metric, Table(["type (n)"] + [r.config.name for r in results], rows)))
     return tables
+
+
+def risk_table(results: list[ConfigResult]) -> Table | None:
+    """Risk–coverage of the configurations whose answers carry a confidence: at each threshold, the share of
+    questions that would still be answered and the share of those answers that are right (key facts held,
+    an answerable question). Rows below a configuration's own threshold count only the answers it gave."""
+    columns = []
+    for r in results:
+        by_id = {str(p.get("id", p.get("question_id"))): p for p in r.predictions}
+        pairs = [(by_id.get(s.id, {}).get("confidence"), s) for s in r.scores]
+        pairs = [(c, s) for c, s in pairs if c is not None]
+        if not pairs:
+            continue
+        confidence = [None if s.abstained else c for c, s in pairs]
+        right = [s.values.get("wrong_answers") == 0.0 for _, s in pairs]
+        columns.append((r.config.name, risk_coverage(confidence, right)))
+    if not columns:
+        return None
+    rows = [[f"{columns[0][1][i]['threshold']:.1f}"] +
+            [f"{col[i]['answered']:.3f} / {fmt(col[i]['right_of_answered'])}" for _, col in columns]
+            for i in range(len(columns[0][1]))]
+    return Table(["confidence ≥"] + [f"{name}: answered / right" for name, _ in columns], rows)
 
 
 def badness(score: QuestionScore) -> float:
@@ -213,6 +235,9 @@ def render_markdown(results: list[ConfigResult], questions: list[Question], id_k
              summary_table(results).markdown(), "", "## Per question type", ""]
     for metric, table in type_tables(results):
         parts += [f"### {metric}", "", table.markdown(), ""]
+    risk = risk_table(results)
+    if risk is not None:
+        parts += ["## Risk–coverage (answers with a confidence)", "", risk.markdown(), ""]
     parts += [f"## Worst {worst} questions ({primary.config.name})", "",
               worst_table(primary, questions, id_key, worst).markdown(), ""]
     return "\n".join(parts)
@@ -238,6 +263,9 @@ def render_html(results: list[ConfigResult], questions: list[Question], id_key: 
     parts.append("<h2>Per question type</h2>")
     for metric, table in type_tables(results):
         parts += [f"<h3>{html.escape(metric)}</h3>", table.html()]
+    risk = risk_table(results)
+    if risk is not None:
+        parts += ["<h2>Risk–coverage (answers with a confidence)</h2>", risk.html()]
     parts += [f"<h2>Worst {worst} questions ({html.escape(primary.config.name)})</h2>",
               worst_table(primary, questions, id_key, worst).html(), "</body></html>"]
     return "\n".join(parts)
@@ -254,4 +282,6 @@ def doc_section(results: list[ConfigResult], meta: dict, command: str, questions
         "LangChain baseline in parentheses; metric definitions in `eval/README.md`.", "",
         *facts, *([""] if facts else []),
         summary_table(results).markdown(),
+        *(["", "Risk–coverage (answers with a confidence):", "", risk.markdown()]
+          if (risk := risk_table(results)) is not None else []),
     ])

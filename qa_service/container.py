@@ -74,13 +74,16 @@ class Container:
         from qa_service.answering.context import StoreContext
         from qa_service.answering.extractive import ExtractiveAnswerer
         from qa_service.answering.facts import TaskRowSource
+        from qa_service.answering.model import AnswerModel
         from qa_service.answering.signatures import SignatureSource
 
         s = self.settings
         sources = [SignatureSource(self.store)]
         if s.answer_from_tasks:
             sources.append(TaskRowSource(self.facts, self.store))
-        extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources)
+        model = None if s.answer_model == "none" else AnswerModel.load(
+            None if s.answer_model == "bundled" else s.answer_model)
+        extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources, model=model)
         if s.answerer != "llm":
             return extractive
         if not (s.llm_base_url and s.llm_model):

@@ -99,6 +99,11 @@ class AskResponse(BaseModel):
     question: str
     answer: str
     abstained: bool
+    confidence: float | None = Field(
+        None, description="Estimated probability (calibrated on held-out questions) that the answer holds the "
+                          "facts asked for; null where no model estimated it (true/false and choice questions, "
+                          "the LLM answerer, answer_model=none).")
+    abstain_reason: str = Field("", description="Why the answer was withheld (empty when it was given).")
     citations: list[Citation]
     passages: list[Passage]
     timings_ms: dict[str, float]

@@ -87,6 +87,8 @@ class QAService:
                   started: float) -> AskResponse:
         citations = [to_citation(q) for q in answer.citations]
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return AskResponse(question=question, answer=answer.text, abstained=answer.abstained, citations=citations,
+        return AskResponse(question=question, answer=answer.text, abstained=answer.abstained,
+                           confidence=answer.confidence, abstain_reason=answer.reason if answer.abstained else "",
+                           citations=citations,
                            passages=[to_passage(h) for h in hits],
                            timings_ms={key: round(v, 2) for key, v in timings.items()})

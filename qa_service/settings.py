@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     answerer: Literal["extractive", "llm"] = "extractive"
     answer_from_tasks: bool = Field(True, description="The extractive answerer also quotes the stored task rows "
                                                       "(agency and deadline questions across notices).")
+    answer_model: str = Field("bundled", description="The learned model that chooses the extractive answer and "
+                                                     "withholds it below a calibrated confidence: 'bundled', a "
+                                                     "path to a model file (notice-qa-eval tune), or 'none' for "
+                                                     "the hand rules alone.")
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

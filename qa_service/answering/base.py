@@ -36,6 +36,7 @@ class Answer:
     abstained: bool
     citations: list[CitedQuote] = field(default_factory=list)
     reason: str = ""  # why the answer was withheld (abstentions) or how it was produced (e.g. a fallback)
+    confidence: float | None = None  # calibrated probability that the answer is right, when a model estimated it
 
 
 @dataclass

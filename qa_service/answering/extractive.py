@@ -1,23 +1,28 @@
 """Extractive answerer: quotes the units of the passages that answer the question, with [n] markers.
 
 Steps: read the question (:mod:`question`), split the best passages into units with their
-introducing sentences (:mod:`units`), score and select units (:mod:`scoring`), decide whether the
-selection answers at all (:mod:`abstain`), then compose the answer in the document's own words,
-one marker per cited passage.
+introducing sentences (:mod:`units`), score and select units (:mod:`scoring`), run the checks of
+whether the selection answers at all (:mod:`abstain`), compose the extract in the document's own
+words, one marker per cited passage; then the learned answer model (:mod:`model`) chooses between
+the extract and windows of the best passages (:mod:`candidates`) from their features
+(:mod:`features`) and withholds the answer when its calibrated confidence is too low.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.retriever import ScoredChunk, SearchFilters
 from qa_service.answering.abstain import AbstentionPolicy
 from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, Answerer, CitedQuote, StatementSource
+from qa_service.answering.candidates import EXTRACT, SPAN, Candidate, passage_candidates
 from qa_service.answering.claims import ClaimChecker
 from qa_service.answering.closed import ClosedFormAnswerer
 from qa_service.answering.context import DocumentContext, NoContext
+from qa_service.answering.features import FEATURE_NAMES, Deliberation, feature_vector
 from qa_service.answering.forms import read_form
+from qa_service.answering.model import AnswerModel, pick
 from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import AGENCY, DATE, LIST, LIST_KIND, NUMBER, QuestionAnalysis, analyze, folded
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
@@ -28,9 +33,12 @@ from qa_service.answering.units import Unit, place_statement, split_units
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
-    """How many retrieved passages are read for units."""
+    """How many retrieved passages are read for units, and how many of them, read around their best unit
+    (``window_chars``), are candidate answers beside the composed extract."""
 
     passages: int = 6
+    candidate_passages: int = 3
+    window_chars: int = 700
 
 
 def _doc_label(hit: ScoredChunk) -> str:
@@ -52,17 +60,23 @@ class ExtractiveAnswerer(Answerer):
         scoring: weights of the unit score.
         config: how many passages are read.
         closed: answers true/false and multiple-choice questions (see :mod:`forms`, :mod:`closed`).
+        model: the learned answer model that chooses among the candidates and abstains below its
+            calibrated threshold (see :mod:`model`); without one, the hand rules decide alone.
     """
 
     def __init__(self, context: DocumentContext | None = None, abstention: AbstentionPolicy | None = None,
                  sources: Sequence[StatementSource] = (), scoring: ScoringConfig = ScoringConfig(),
-                 config: ExtractiveConfig = ExtractiveConfig(), closed: ClosedFormAnswerer | None = None):
+                 config: ExtractiveConfig = ExtractiveConfig(), closed: ClosedFormAnswerer | None = None,
+                 model: AnswerModel | None = None):
         self.context = context or NoContext()
         self.abstention = abstention or AbstentionPolicy()
         self.sources = list(sources)
         self.scoring = scoring
         self.config = config
         self.closed = closed or ClosedFormAnswerer()
+        self.model = model
+        if model is not None:
+            model.check(FEATURE_NAMES)
 
     # -- evidence ----------------------------------------------------------------------------
     def _split(self, hit: ScoredChunk, rank: int) -> list[Unit]:
@@ -98,14 +112,39 @@ class ExtractiveAnswerer(Answerer):
     def select(self, analysis: QuestionAnalysis, hits: list[ScoredChunk],
                filters: SearchFilters | None = None) -> Selection:
         """The units the answer would quote (empty when there is nothing to read)."""
+        return self._read(analysis, hits, filters)[2]
+
+    def _read(self, analysis: QuestionAnalysis, hits: list[ScoredChunk],
+              filters: SearchFilters | None) -> tuple[UnitScorer | None, list[ScoredUnit], Selection]:
         units = [u for u in self.units(analysis, hits, filters) if len(u.text) >= 8]
         # A question may only filter ("what is due before 31/01/2024?"): no terms, but a bound to meet.
         if not units or not (analysis.terms or analysis.bound):
-            return Selection()
+            return None, [], Selection()
         scorer = UnitScorer(analysis, units, self.scoring, self.context)
         scored = [scorer.score(u) for u in units]
-        return select(scorer, scored, multi_document=analysis.multi_document,
-                      wants_list=analysis.kind == LIST_KIND or LIST in analysis.facets)
+        return scorer, scored, select(scorer, scored, multi_document=analysis.multi_document,
+                                      wants_list=analysis.kind == LIST_KIND or LIST in analysis.facets)
+
+    def deliberate(self, question: str, hits: list[ScoredChunk],
+                   filters: SearchFilters | None = None) -> Deliberation:
+        """Everything the answer is decided from: the hand rules' selection and checks, and the candidates
+        (the hand rules' answer first, then the windows of the best passages; none when nothing answers)."""
+        analysis = analyze(question)
+        scorer, scored, selection = self._read(analysis, hits, filters)
+        verdict = self.abstention.judge(analysis, selection)
+        deliberation = Deliberation(analysis, hits, selection, verdict)
+        if scorer is None or selection.best is None:
+            return deliberation
+        composed = compose(selection, self.scoring.item_chars)
+        span = focused(question, analysis, selection, composed)
+        deliberation.focused = span is not None
+        best, rank = selection.best, selection.best.unit.rank
+        # The hand rules' answer comes first: the span when there is one, else the composed extract.
+        deliberation.candidates += [Candidate(SPAN, span, best, rank)] if span else []
+        deliberation.candidates.append(Candidate(EXTRACT, composed, best, rank))
+        deliberation.candidates += passage_candidates(scorer, scored, self.config.candidate_passages,
+                                                      self.config.window_chars)
+        return deliberation
 
     # -- answer ------------------------------------------------------------------------------
     def answer(self, question: str, hits: list[ScoredChunk], filters: SearchFilters | None = None) -> Answer:
@@ -113,13 +152,29 @@ class ExtractiveAnswerer(Answerer):
         if form.closed:  # a statement to judge or options to choose from: a verdict with its basis
             units = [u for rank, hit in enumerate(hits[:self.config.passages]) for u in self._split(hit, rank)]
             return self.closed.answer(form, ClaimChecker(units, self.context))
-        analysis = analyze(question)
-        selection = self.select(analysis, hits, filters)
-        verdict = self.abstention.judge(analysis, selection)
-        if verdict.abstain:
-            return Answer(NOT_FOUND_VI, abstained=True, reason=verdict.reason)
-        answer = compose(selection, self.scoring.item_chars)
-        return focused(question, analysis, selection, answer) or answer
+        deliberation = self.deliberate(question, hits, filters)
+        if self.model is None:  # the hand rules alone: abstain on the first failed check
+            if deliberation.verdict.abstain or not deliberation.candidates:
+                return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason or "no passage")
+            return deliberation.candidates[0].answer
+        return self.decide(deliberation)
+
+    def decide(self, deliberation: Deliberation) -> Answer:
+        """The model's choice among the candidates, withheld when its calibrated confidence is below the
+        model's threshold (the reason then names the first hand check that failed, if one did)."""
+        model = self.model
+        if not deliberation.candidates:
+            return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason or "no passage",
+                          confidence=0.0)
+        scores = [model.scorer.predict(feature_vector(deliberation, c)) for c in deliberation.candidates]
+        chosen = pick(scores, model.prefer_extract)
+        confidence = round(model.calibration(scores[chosen]), 4)
+        if confidence < model.threshold:
+            why = deliberation.verdict.reason or "no candidate likely enough to answer"
+            return Answer(NOT_FOUND_VI, abstained=True, reason=f"{why} (confidence {confidence:.2f})",
+                          confidence=confidence)
+        answer = deliberation.candidates[chosen].answer
+        return replace(answer, confidence=confidence)
 
 
 def focused(question: str, analysis: QuestionAnalysis, selection: Selection, answer: Answer) -> Answer | None:

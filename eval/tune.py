@@ -1,0 +1,248 @@
+"""``notice-qa-eval tune``: fit the answer model (:mod:`qa_service.answering.model`) from question sets.
+
+For every question of the tuning sets (``eval/tune.json``) the product retrieves passages and the
+extractive answerer lists its candidates (:meth:`ExtractiveAnswerer.deliberate`). A candidate is
+labelled right when its text holds at least ``RIGHT_SHARE`` of the question's key facts; every
+candidate of an unanswerable question is wrong. Then, with folds grouped by document (a question
+and its document never sit on both sides of a fold):
+
+1. logistic regression over the candidate features, its regularisation chosen by cross-validation;
+2. the preference for the short extract (``prefer_extract``) chosen on out-of-fold scores;
+3. isotonic calibration of the chosen candidate's out-of-fold score: ``confidence``;
+4. the threshold: the lowest confidence whose answered questions reach the target precision on
+   the out-of-fold predictions (when no threshold reaches it, the one answering only where the
+   calibrated probability of being right is at least the target).
+
+It prints the cross-validated metrics next to the hand rules on the same questions, and writes the
+model file stamped with a hash of its training data.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from eval.adapters import load_dataset
+from eval.datasets import Question, in_subset, question_group
+from eval.metrics import RIGHT_SHARE, key_fact_recall, risk_coverage
+from qa_service.answering.candidates import PASSAGE
+from qa_service.answering.features import FEATURE_NAMES, feature_vector
+from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, pick
+from qa_service.container import Container
+from qa_service.service import MIN_PASSAGES
+from qa_service.settings import Settings
+
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+PREFER_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 2.0)  # 2.0: always the extract
+
+
+@dataclass
+class TuneSet:
+    """A question set to fit on: questions, the corpus they are asked over, optionally a ready store."""
+
+    name: str
+    questions: str
+    dataset: str = "notices"
+    corpus: str | None = None
+    store: str | None = None
+    subset: str | None = None
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class QuestionRows:
+    """One question's candidates: feature rows, labels, their key-fact recall, and the hand rules' decision."""
+
+    set: str
+    id: str
+    group: str
+    answerable: bool
+    x: list[list[float]]
+    y: list[int]
+    hand_abstained: bool
+    kinds: list[str] = field(default_factory=list)
+
+
+def load_plan(path: str | Path) -> tuple[list[TuneSet], dict]:
+    plan = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [TuneSet(**s) for s in plan["sets"]], {k: v for k, v in plan.items() if k != "sets"}
+
+
+def _container(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callable[[str], None]):
+    from eval.indexes import ensure_index
+
+    base = Settings(**{**settings.model_dump(), **tune_set.settings, "answer_model": "none"})
+    data = load_dataset(tune_set.dataset, tune_set.questions, tune_set.corpus)
+    if tune_set.store:
+        return Container(Settings(**{**base.model_dump(), "data_dir": Path(tune_set.store)})), data
+    return ensure_index(data.corpus, base, cache_dir, log=log).container, data
+
+
+def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callable[[str], None] = print,
+            tick: Callable[[], None] | None = None) -> list[QuestionRows]:
+    """The candidate rows of every (text-form) question of one set."""
+    container, data = _container(tune_set, settings, cache_dir, log)
+    questions = [q for q in data.questions if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
+    service, answerer = container.service, container.answerer
+    rows = []
+    for q in questions:
+        hits = service.retrieve(q.question, k=max(service.top_k, MIN_PASSAGES))
+        deliberation = answerer.deliberate(q.question, hits)
+        labels = [int(q.answerable and (key_fact_recall(q, {"answer": c.answer.text}) or 0.0) >= RIGHT_SHARE)
+                  for c in deliberation.candidates]
+        rows.append(QuestionRows(tune_set.name, q.id, f"{tune_set.name}:{question_group(q)}", q.answerable,
+                                 [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
+                                 deliberation.verdict.abstain or not deliberation.candidates,
+                                 [c.kind for c in deliberation.candidates]))
+        if tick:
+            tick()
+    return rows
+
+
+def data_hash(rows: Iterable[QuestionRows]) -> str:
+    digest = hashlib.sha256()
+    for r in rows:
+        digest.update(json.dumps([r.set, r.id, r.y, [[round(v, 6) for v in x] for x in r.x]]).encode())
+    return digest.hexdigest()[:16]
+
+
+# -- fitting -------------------------------------------------------------------------------------------
+def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> LogisticModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
+    return LogisticModel(mean.tolist(), scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]))
+
+
+def _stack(rows: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = np.array([v for r in rows for v in r.x], dtype=float).reshape(-1, len(FEATURE_NAMES))
+    y = np.array([v for r in rows for v in r.y], dtype=int)
+    owner = np.array([i for i, r in enumerate(rows) for _ in r.x], dtype=int)
+    return x, y, owner
+
+
+def out_of_fold(rows: list[QuestionRows], c: float, folds: int) -> list[list[float]]:
+    """Each question's candidate scores from a model fitted on the folds without its document."""
+    from sklearn.model_selection import GroupKFold
+
+    x, y, owner = _stack(rows)
+    groups = np.array([rows[i].group for i in owner])
+    scores = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
+        model = _fit_logistic(x[train], y[train], c)
+        scores[test] = [model.predict(list(v)) for v in x[test]]
+    out: list[list[float]] = [[] for _ in rows]
+    for i, s in zip(owner, scores):
+        out[i].append(float(s))
+    return out
+
+
+@dataclass
+class Choice:
+    """Per question, the chosen candidate's out-of-fold score and whether it is right (``None``: no candidate)."""
+
+    score: list[float]
+    right: list[int]
+
+
+def choose(rows: list[QuestionRows], scores: list[list[float]], prefer: float) -> Choice:
+    chosen_score, right = [], []
+    for r, s in zip(rows, scores):
+        if not s:
+            chosen_score.append(0.0)
+            right.append(0)
+            continue
+        i = pick(s, prefer)
+        chosen_score.append(s[i])
+        right.append(r.y[i])
+    return Choice(chosen_score, right)
+
+
+def fit_calibration(score: list[float], right: list[int]) -> Calibration:
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(score, right)
+    return Calibration([float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_])
+
+
+def pick_threshold(confidence: list[float], right: list[int], target: float) -> tuple[float, bool]:
+    """The lowest confidence at which the answered questions are right at least ``target`` of the time, and
+    whether the target was reached; otherwise ``target`` itself (answer only where p(right) >= target)."""
+    order = sorted(set(confidence))
+    for t in order:
+        answered = [r for c, r in zip(confidence, right) if c >= t]
+        if answered and sum(answered) / len(answered) >= target and len(answered) >= 10:
+            return float(t), True
+    return float(target), False
+
+
+def _auc(score: list[float], right: list[int]) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(right, score)) if 0 < sum(right) < len(right) else None
+
+
+def decision_metrics(rows: list[QuestionRows], right: list[int], answered: list[bool]) -> dict:
+    """What the decisions do: answered share, right share of answered, and the eval's abstention metrics."""
+    n = len(rows)
+    ans = [i for i in range(n) if answered[i]]
+    answerable = [i for i in range(n) if rows[i].answerable]
+    unanswerable = [i for i in range(n) if not rows[i].answerable]
+    return {
+        "questions": n,
+        "answered": round(len(ans) / n, 3) if n else None,
+        "right_of_answered": round(sum(right[i] for i in ans) / len(ans), 3) if ans else None,
+        "right_of_all": round(sum(right[i] for i in ans) / n, 3) if n else None,
+        "false_abstention": round(sum(not answered[i] for i in answerable) / len(answerable), 3) if answerable else None,
+        "unanswerable_abstained": (round(sum(not answered[i] for i in unanswerable) / len(unanswerable), 3)
+                                   if unanswerable else None),
+    }
+
+
+def fit(rows: list[QuestionRows], target_precision: float, folds: int,
+        log: Callable[[str], None] = print) -> AnswerModel:
+    """The answer model fitted on ``rows``, with its cross-validated metrics in ``training``."""
+    best = None
+    for c in C_GRID:
+        scores = out_of_fold(rows, c, folds)
+        for prefer in PREFER_GRID:
+            choice = choose(rows, scores, prefer)
+            # Right answers first; among equals, the ranking that best tells right from wrong.
+            key = (sum(choice.right), _auc(choice.score, choice.right) or 0.0)
+            if best is None or key > best[0]:
+                best = (key, c, prefer, scores, choice)
+    (_, auc), c, prefer, scores, choice = best
+    log(f"chosen C={c}, prefer_extract={prefer}; out-of-fold AUC of the chosen candidate's score {auc:.3f}")
+    calibration = fit_calibration(choice.score, choice.right)
+    confidence = [calibration(s) for s in choice.score]
+    threshold, reached = pick_threshold(confidence, choice.right, target_precision)
+    x, y, _ = _stack(rows)
+    scorer = _fit_logistic(x, y, c)
+    answered = [conf >= threshold for conf in confidence]
+    by_set: dict[str, dict] = {}
+    for name in dict.fromkeys(r.set for r in rows):
+        idx = [i for i, r in enumerate(rows) if r.set == name]
+        sub = [rows[i] for i in idx]
+        extract_right = [r.y[0] if r.y else 0 for r in sub]
+        top_passage = [next((y for y, k in zip(r.y, r.kinds) if k == PASSAGE), 0) for r in sub]
+        by_set[name] = {
+            "model": decision_metrics(sub, [choice.right[i] for i in idx], [answered[i] for i in idx]),
+            "model_before_abstention": decision_metrics(sub, [choice.right[i] for i in idx], [True] * len(sub)),
+            "hand_rules": decision_metrics(sub, extract_right, [not r.hand_abstained for r in sub]),
+            "hand_answer_before_abstention": decision_metrics(sub, extract_right, [True] * len(sub)),
+            "first_passage_window": decision_metrics(sub, top_passage, [True] * len(sub)),
+        }
+    training = {
+        "data_hash": data_hash(rows), "questions": len(rows), "candidates": int(len(y)),
+        "sets": sorted({r.set for r in rows}), "folds": folds, "grouped_by": "document",
+        "C": c, "target_precision": target_precision, "target_reached": reached,
+        "cv": {"auc": round(auc, 4), "all": decision_metrics(rows, choice.right, answered), "by_set": by_set,
+               "risk_coverage": risk_coverage(confidence, choice.right)},
+    }
+    return AnswerModel(list(FEATURE_NAMES), scorer, calibration, round(threshold, 4), prefer, training)

@@ -1,0 +1,128 @@
+"""The learned answer model: which candidate answer to give, and how likely it is right.
+
+A logistic regression over the candidate features (:mod:`features`) scores each candidate; the
+best candidate's score goes through an isotonic calibration fitted on held-out folds, giving
+``confidence``, the estimated probability that the answer holds the facts asked for. The answer is
+withheld when the confidence is below ``threshold``, chosen by ``notice-qa-eval tune`` for a target
+precision on validation folds (see docs/answering.md). The weights live in a versioned JSON file,
+stamped with a hash of the training data; inference needs only the standard library.
+
+Example:
+    >>> model = AnswerModel.load()                  # the bundled model
+    >>> model.threshold                             # doctest: +SKIP
+    0.42
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+FORMAT = "notice-qa/answer-model"
+VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """The model file cannot be used: unreadable, another format, or fitted on other features."""
+
+
+@dataclass
+class LogisticModel:
+    """``sigmoid(intercept + sum(coef * (x - mean) / scale))``."""
+
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+
+    def logit(self, x: list[float]) -> float:
+        return self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.coef, x, self.mean, self.scale))
+
+    def predict(self, x: list[float]) -> float:
+        z = self.logit(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+@dataclass
+class Calibration:
+    """An isotonic map from raw score to probability, linear between its fitted points."""
+
+    x: list[float]
+    y: list[float]
+
+    def __call__(self, score: float) -> float:
+        if not self.x:
+            return score
+        if score <= self.x[0]:
+            return self.y[0]
+        if score >= self.x[-1]:
+            return self.y[-1]
+        i = bisect.bisect_right(self.x, score)
+        x0, x1, y0, y1 = self.x[i - 1], self.x[i], self.y[i - 1], self.y[i]
+        return y0 if x1 == x0 else y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+
+
+@dataclass
+class AnswerModel:
+    """Candidate scorer, calibration, abstention threshold and the composition they were fitted with.
+
+    Attributes:
+        features: the feature names, in the order of ``scorer``'s coefficients.
+        scorer: probability that a candidate holds the answer.
+        calibration: raw score of the chosen candidate -> probability the answer is right.
+        threshold: the least calibrated confidence that is answered.
+        prefer_extract: the hand rules' short answer is given unless another candidate scores more than
+            this above it (answers stay short when a longer one is not clearly better).
+        training: how it was fitted: data hash, sets, cross-validated metrics.
+    """
+
+    features: list[str]
+    scorer: LogisticModel
+    calibration: Calibration
+    threshold: float
+    prefer_extract: float = 0.0
+    training: dict = field(default_factory=dict)
+
+    def check(self, names: tuple[str, ...]) -> None:
+        if tuple(self.features) != tuple(names):
+            extra, absent = set(self.features) - set(names), set(names) - set(self.features)
+            raise ModelFileError(f"the answer model was fitted on other features (unknown: {sorted(extra)}, "
+                                 f"not in the model: {sorted(absent)}); run `notice-qa-eval tune` again")
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, "version": VERSION, **asdict(self)}, ensure_ascii=False, indent=1)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "AnswerModel":
+        if data.get("format") != FORMAT or data.get("version") != VERSION:
+            raise ModelFileError(f"not a notice-qa answer model of version {VERSION} "
+                                 f"(format {data.get('format')!r}, version {data.get('version')!r})")
+        try:
+            return cls(features=list(data["features"]), scorer=LogisticModel(**data["scorer"]),
+                       calibration=Calibration(**data["calibration"]), threshold=float(data["threshold"]),
+                       prefer_extract=float(data.get("prefer_extract", 0.0)), training=dict(data.get("training", {})))
+        except (KeyError, TypeError) as exc:
+            raise ModelFileError(f"answer model file is incomplete: {exc}") from exc
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "AnswerModel":
+        """The model at ``path``, or the one bundled with the package."""
+        try:
+            text = (Path(path).read_text(encoding="utf-8") if path else
+                    resources.files("qa_service.answering").joinpath("models/answer_model.json").read_text("utf-8"))
+            return cls.from_dict(json.loads(text))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read the answer model {path or '(bundled)'}: {exc}") from exc
+
+
+def pick(scores: list[float], prefer_extract: float) -> int:
+    """The index of the chosen candidate among ``scores`` (index 0 is the hand rules' short answer): the
+    best-scored, but the first while no other beats it by more than ``prefer_extract``."""
+    best = max(range(len(scores)), key=scores.__getitem__)
+    return 0 if scores[best] - scores[0] <= prefer_extract else best

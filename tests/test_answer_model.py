@@ -1,0 +1,130 @@
+"""The learned answer model: file format, inference against scikit-learn, fitting, and its use in answers."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from eval.metrics import risk_coverage
+from eval.tune import QuestionRows, fit, pick_threshold
+from qa_service.answering.extractive import ExtractiveAnswerer
+from qa_service.answering.features import FEATURE_NAMES
+from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, ModelFileError, pick
+
+
+def test_logistic_inference_matches_scikit_learn():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = random.Random(3)
+    x = [[rng.gauss(0, 1), rng.gauss(5, 2)] for _ in range(200)]
+    y = [int(a + 0.3 * b + rng.gauss(0, 0.5) > 1.5) for a, b in x]
+    lr = LogisticRegression().fit(x, y)
+    model = LogisticModel([0.0, 0.0], [1.0, 1.0], lr.coef_[0].tolist(), float(lr.intercept_[0]))
+    for row, expected in zip(x[:20], lr.predict_proba(x[:20])[:, 1]):
+        assert model.predict(row) == pytest.approx(expected, abs=1e-9)
+
+
+def test_calibration_is_monotone_and_clipped():
+    cal = Calibration([0.1, 0.5, 0.9], [0.0, 0.4, 1.0])
+    assert cal(0.0) == 0.0 and cal(1.0) == 1.0
+    assert cal(0.3) == pytest.approx(0.2)
+    values = [cal(i / 100) for i in range(101)]
+    assert values == sorted(values)
+
+
+def test_the_extract_is_kept_unless_a_passage_is_clearly_better():
+    assert pick([0.6, 0.65, 0.2], prefer_extract=0.1) == 0
+    assert pick([0.6, 0.8, 0.2], prefer_extract=0.1) == 1
+    assert pick([0.6, 0.8, 0.9], prefer_extract=0.0) == 2
+
+
+def test_the_bundled_model_is_complete_and_matches_the_features():
+    model = AnswerModel.load()
+    assert model.features == list(FEATURE_NAMES)
+    assert 0.0 < model.threshold < 1.0
+    assert len(model.scorer.coef) == len(FEATURE_NAMES)
+    training = model.training
+    assert len(training["data_hash"]) == 16 and training["grouped_by"] == "document"
+    assert training["questions"] >= 300 and "archive-fit" in training["sets"]
+    assert {"auc", "all", "by_set", "risk_coverage"} <= training["cv"].keys()
+
+
+def test_model_files_round_trip_and_bad_files_are_refused(tmp_path):
+    model = AnswerModel.load()
+    path = tmp_path / "m.json"
+    model.save(path)
+    again = AnswerModel.load(path)
+    assert again == model
+    (tmp_path / "other.json").write_text(json.dumps({"format": "something else", "version": 1}))
+    with pytest.raises(ModelFileError, match="not a notice-qa answer model"):
+        AnswerModel.load(tmp_path / "other.json")
+    (tmp_path / "torn.json").write_text(path.read_text()[:200])
+    with pytest.raises(ModelFileError, match="cannot read"):
+        AnswerModel.load(tmp_path / "torn.json")
+    stale = json.loads(path.read_text())
+    stale["features"] = stale["features"][:-1] + ["a_feature_that_is_gone"]
+    (tmp_path / "stale.json").write_text(json.dumps(stale))
+    with pytest.raises(ModelFileError, match="fitted on other features"):
+        ExtractiveAnswerer(model=AnswerModel.load(tmp_path / "stale.json"))
+
+
+def _synthetic_rows(n: int, seed: int) -> list[QuestionRows]:
+    """Questions whose candidates are right exactly when their coverage feature is high (plus noise)."""
+    rng = random.Random(seed)
+    at = FEATURE_NAMES.index("c_coverage")
+    rows = []
+    for i in range(n):
+        x, y = [], []
+        for _ in range(3):
+            v = [rng.random() for _ in FEATURE_NAMES]
+            x.append(v)
+            y.append(int(v[at] + rng.gauss(0, 0.1) > 0.6))
+        rows.append(QuestionRows("synthetic", str(i), f"doc{i // 3}", True, x, y, hand_abstained=False))
+    return rows
+
+
+def test_fitting_learns_the_signal_and_reaches_the_target_precision():
+    model = fit(_synthetic_rows(240, 1), target_precision=0.9, folds=4, log=lambda m: None)
+    assert model.training["cv"]["auc"] > 0.85
+    assert model.training["target_reached"]
+    cv = model.training["cv"]["all"]
+    assert cv["right_of_answered"] >= 0.9 and cv["answered"] < 1.0  # precise because it withholds some
+    # The learned weight of the informative feature dominates the noise features.
+    coef = model.scorer.coef
+    at = FEATURE_NAMES.index("c_coverage")
+    assert abs(coef[at]) > 3 * max(abs(c) for i, c in enumerate(coef) if i != at)
+
+
+def test_threshold_falls_back_to_the_target_when_no_threshold_reaches_it():
+    confidence = [i / 20 for i in range(20)]
+    right = [i % 2 for i in range(20)]  # half right at every threshold
+    assert pick_threshold(confidence, right, 0.9) == (0.9, False)
+    assert pick_threshold(confidence, [int(c >= 0.5) for c in confidence], 0.95) == (0.5, True)
+
+
+def test_risk_coverage_counts_answers_above_each_threshold():
+    table = risk_coverage([0.9, 0.8, 0.3, None], [1, 0, 1, 1], steps=[0.0, 0.5, 0.85])
+    assert table == [{"threshold": 0.0, "answered": 0.75, "right_of_answered": 0.667},
+                     {"threshold": 0.5, "answered": 0.5, "right_of_answered": 0.5},
+                     {"threshold": 0.85, "answered": 0.25, "right_of_answered": 1.0}]
+
+
+def test_answers_carry_a_calibrated_confidence_and_abstain_below_the_threshold(examples_container):
+    model = examples_container.answerer.model
+    assert model is not None
+    service = examples_container.service
+    answered = service.ask("Tốc độ tăng trưởng kinh tế GRDP năm 2024 của tỉnh Hòa Sơn đạt bao nhiêu?")
+    assert not answered.abstained and "6,42%" in answered.answer and answered.citations
+    assert model.threshold <= answered.confidence <= 1.0 and not answered.abstain_reason
+    # A province and a year no notice speaks of.
+    withheld = service.ask("Tỷ lệ giải ngân vốn đầu tư công của tỉnh Cà Mau năm 2031 là bao nhiêu?")
+    assert withheld.abstained and not withheld.citations and withheld.abstain_reason
+    assert 0.0 <= withheld.confidence < model.threshold
+
+
+def test_the_hand_rules_alone_remain_available(examples_container):
+    rules = examples_container.with_query_settings(answer_model="none")
+    assert rules.answerer.model is None
+    response = rules.service.ask("Ai chủ trì cuộc họp?")
+    assert response.confidence is None
