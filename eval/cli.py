@@ -178,21 +178,33 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
     sets, options = load_plan(plan)
     sets = [s for s in sets if not only or s.name in only]
     rows_dir.mkdir(parents=True, exist_ok=True)
-    rows: list = []
-    for tune_set in sets:
-        path = rows_dir / f"rows-{tune_set.name}.jsonl"
-        if reuse_rows and path.exists():
-            with open(path, encoding="utf-8") as fh:
-                rows += [QuestionRows(**json.loads(line)) for line in fh]
-            continue
-        with tqdm(desc=tune_set.name, unit="q", file=sys.stderr) as bar:
-            got = collect(tune_set, Settings(), cache_dir, log=lambda m: click.echo(m, err=True), tick=bar.update)
-        path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got), encoding="utf-8")
-        rows += got
-    if not rows:
-        raise click.ClickException("no questions to fit on")
-    model = fit(rows, float(options.get("target_precision", 0.8)), int(options.get("folds", 5)),
-                log=lambda m: click.echo(m, err=True))
+    passages = int(options.get("passages", 3))
+    target, folds = float(options.get("target_precision", 0.8)), int(options.get("folds", 5))
+    fitted = []
+    for window in options.get("window_chars", [700]):
+        rows: list = []
+        for tune_set in sets:
+            path = rows_dir / f"rows-{tune_set.name}-p{passages}-w{window}.jsonl"
+            if reuse_rows and path.exists():
+                with open(path, encoding="utf-8") as fh:
+                    rows += [QuestionRows(**json.loads(line)) for line in fh]
+                continue
+            with tqdm(desc=f"{tune_set.name} (window {window})", unit="q", file=sys.stderr) as bar:
+                got = collect(tune_set, Settings(), cache_dir, window, passages,
+                              log=lambda m: click.echo(m, err=True), tick=bar.update)
+            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got), encoding="utf-8")
+            rows += got
+        if not rows:
+            raise click.ClickException("no questions to fit on")
+        model = fit(rows, target, folds, window, passages, Settings().retrieval_mode,
+                    log=lambda m: click.echo(m, err=True))
+        cv = model.training["cv"]
+        click.echo(f"window {window}: right answers given {cv['all']['right_of_all']}, "
+                   f"right of answered {cv['all']['right_of_answered']}, AUC {cv['auc']}", err=True)
+        fitted.append(model)
+    # The most right answers given at the target precision; among equals, the shorter answers.
+    model = max(fitted, key=lambda m: (m.training["cv"]["all"]["right_of_all"], -m.window_chars))
+    model.training["window_grid"] = {m.window_chars: m.training["cv"]["all"]["right_of_all"] for m in fitted}
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     click.echo(json.dumps(model.training, indent=1, ensure_ascii=False))

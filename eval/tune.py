@@ -7,11 +7,14 @@ candidate of an unanswerable question is wrong. Then, with folds grouped by docu
 and its document never sit on both sides of a fold):
 
 1. logistic regression over the candidate features, its regularisation chosen by cross-validation;
-2. the preference for the short extract (``prefer_extract``) chosen on out-of-fold scores;
+2. the preference for the short extract (``prefer_extract``) chosen on out-of-fold scores, and the
+   window of the passage candidates (``window_chars``, each value of the plan's grid collected and
+   fitted) by the right answers given at the target precision;
 3. isotonic calibration of the chosen candidate's out-of-fold score: ``confidence``;
 4. the threshold: the lowest confidence whose answered questions reach the target precision on
    the out-of-fold predictions (when no threshold reaches it, the one answering only where the
-   calibrated probability of being right is at least the target).
+   calibrated probability of being right is at least the target); and the vetoes: hand checks whose
+   failure leaves the answers given despite it below the target precision (:func:`choose_vetoes`).
 
 It prints the cross-validated metrics next to the hand rules on the same questions, and writes the
 model file stamped with a hash of its training data.
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,7 @@ import numpy as np
 from eval.adapters import load_dataset
 from eval.datasets import Question, in_subset, question_group
 from eval.metrics import RIGHT_SHARE, key_fact_recall, risk_coverage
+from qa_service.answering.abstain import CHECKS
 from qa_service.answering.candidates import PASSAGE
 from qa_service.answering.features import FEATURE_NAMES, feature_vector
 from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, pick
@@ -65,6 +69,7 @@ class QuestionRows:
     y: list[int]
     hand_abstained: bool
     kinds: list[str] = field(default_factory=list)
+    composite: bool = False  # answered from several places: the hand checks decide (ExtractiveAnswerer.decide)
 
 
 def load_plan(path: str | Path) -> tuple[list[TuneSet], dict]:
@@ -82,12 +87,14 @@ def _container(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Call
     return ensure_index(data.corpus, base, cache_dir, log=log).container, data
 
 
-def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callable[[str], None] = print,
-            tick: Callable[[], None] | None = None) -> list[QuestionRows]:
-    """The candidate rows of every (text-form) question of one set."""
+def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, window_chars: int, passages: int,
+            log: Callable[[str], None] = print, tick: Callable[[], None] | None = None) -> list[QuestionRows]:
+    """The candidate rows of every (text-form) question of one set, passages read ``window_chars`` around
+    their best unit."""
     container, data = _container(tune_set, settings, cache_dir, log)
     questions = [q for q in data.questions if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
     service, answerer = container.service, container.answerer
+    answerer.config = replace(answerer.config, candidate_passages=passages, window_chars=window_chars)
     rows = []
     for q in questions:
         hits = service.retrieve(q.question, k=max(service.top_k, MIN_PASSAGES))
@@ -97,7 +104,7 @@ def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callabl
         rows.append(QuestionRows(tune_set.name, q.id, f"{tune_set.name}:{question_group(q)}", q.answerable,
                                  [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
                                  deliberation.verdict.abstain or not deliberation.candidates,
-                                 [c.kind for c in deliberation.candidates]))
+                                 [c.kind for c in deliberation.candidates], deliberation.composite))
         if tick:
             tick()
     return rows
@@ -182,6 +189,29 @@ def pick_threshold(confidence: list[float], right: list[int], target: float) -> 
     return float(target), False
 
 
+def choose_vetoes(confidence: list[float], right: list[int], failed: list[set[str]], target: float
+                  ) -> tuple[list[str], float, bool]:
+    """The hand checks whose failure withholds an answer whatever its confidence, and the threshold then.
+
+    A check becomes a veto when the answers the threshold would give despite its failure are right less
+    than ``target`` of the time (counts smoothed by one right and one wrong, so two lucky answers do not
+    decide); the worst such check first, then the threshold is chosen again without the vetoed questions.
+    """
+    vetoes: list[str] = []
+    while True:
+        allowed = [not (f & set(vetoes)) for f in failed]
+        threshold, reached = pick_threshold([c if ok else -1.0 for c, ok in zip(confidence, allowed)], right, target)
+        worst, worst_share = None, target
+        for check in sorted({c for f in failed for c in f} - set(vetoes)):
+            given = [r for c, r, f, ok in zip(confidence, right, failed, allowed) if ok and c >= threshold and check in f]
+            share = (sum(given) + 1) / (len(given) + 2)
+            if given and share < worst_share:
+                worst, worst_share = check, share
+        if worst is None:
+            return vetoes, threshold, reached
+        vetoes.append(worst)
+
+
 def _auc(score: list[float], right: list[int]) -> float | None:
     from sklearn.metrics import roc_auc_score
 
@@ -205,8 +235,8 @@ def decision_metrics(rows: list[QuestionRows], right: list[int], answered: list[
     }
 
 
-def fit(rows: list[QuestionRows], target_precision: float, folds: int,
-        log: Callable[[str], None] = print) -> AnswerModel:
+def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_chars: int = 700, passages: int = 3,
+        retrieval_mode: str = "hybrid", log: Callable[[str], None] = print) -> AnswerModel:
     """The answer model fitted on ``rows``, with its cross-validated metrics in ``training``."""
     best = None
     for c in C_GRID:
@@ -221,10 +251,15 @@ def fit(rows: list[QuestionRows], target_precision: float, folds: int,
     log(f"chosen C={c}, prefer_extract={prefer}; out-of-fold AUC of the chosen candidate's score {auc:.3f}")
     calibration = fit_calibration(choice.score, choice.right)
     confidence = [calibration(s) for s in choice.score]
-    threshold, reached = pick_threshold(confidence, choice.right, target_precision)
+    failed = [{n for n in CHECKS if r.x and r.x[0][FEATURE_NAMES.index(f"fail_{n}")]} for r in rows]
+    single = [i for i, r in enumerate(rows) if not r.composite]
+    vetoes, threshold, reached = choose_vetoes([confidence[i] for i in single], [choice.right[i] for i in single],
+                                               [failed[i] for i in single], target_precision)
+    log(f"vetoes {vetoes}, threshold {threshold:.3f} (target precision {'reached' if reached else 'not reached'})")
     x, y, _ = _stack(rows)
     scorer = _fit_logistic(x, y, c)
-    answered = [conf >= threshold for conf in confidence]
+    answered = [not r.hand_abstained if r.composite else conf >= threshold and not (f & set(vetoes))
+                for r, conf, f in zip(rows, confidence, failed)]
     by_set: dict[str, dict] = {}
     for name in dict.fromkeys(r.set for r in rows):
         idx = [i for i, r in enumerate(rows) if r.set == name]
@@ -241,8 +276,13 @@ def fit(rows: list[QuestionRows], target_precision: float, folds: int,
     training = {
         "data_hash": data_hash(rows), "questions": len(rows), "candidates": int(len(y)),
         "sets": sorted({r.set for r in rows}), "folds": folds, "grouped_by": "document",
-        "C": c, "target_precision": target_precision, "target_reached": reached,
+        "C": c, "target_precision": target_precision, "target_reached": reached, "vetoes": vetoes,
         "cv": {"auc": round(auc, 4), "all": decision_metrics(rows, choice.right, answered), "by_set": by_set,
-               "risk_coverage": risk_coverage(confidence, choice.right)},
+               "risk_coverage": risk_coverage([None if r.composite or f & set(vetoes) else conf
+                                               for r, conf, f in zip(rows, confidence, failed)], choice.right),
+               "composite": decision_metrics([r for r in rows if r.composite],
+                                             [choice.right[i] for i, r in enumerate(rows) if r.composite],
+                                             [answered[i] for i, r in enumerate(rows) if r.composite])},
     }
-    return AnswerModel(list(FEATURE_NAMES), scorer, calibration, round(threshold, 4), prefer, training)
+    return AnswerModel(list(FEATURE_NAMES), scorer, calibration, round(threshold, 4), prefer, passages, window_chars,
+                       vetoes, retrieval_mode, training)

@@ -83,6 +83,8 @@ class Container:
             sources.append(TaskRowSource(self.facts, self.store))
         model = None if s.answer_model == "none" else AnswerModel.load(
             None if s.answer_model == "bundled" else s.answer_model)
+        if model is not None and model.retrieval_mode != s.retrieval_mode:
+            model = None  # its retrieval features are on another scale: the hand rules decide
         extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources, model=model)
         if s.answerer != "llm":
             return extractive

@@ -31,6 +31,7 @@ class Candidate:
     answer: Answer
     scored: ScoredUnit
     rank: int
+    lacks: str = ""  # the kind of fact asked that its words do not state (``AbstentionPolicy.missing_answer``)
 
 
 def passage_window(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:

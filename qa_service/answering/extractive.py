@@ -24,7 +24,9 @@ from qa_service.answering.features import FEATURE_NAMES, Deliberation, feature_v
 from qa_service.answering.forms import read_form
 from qa_service.answering.model import AnswerModel, pick
 from qa_service.answering.pieces import answer_piece, lead_piece
-from qa_service.answering.question import AGENCY, DATE, LIST, LIST_KIND, NUMBER, QuestionAnalysis, analyze, folded
+from qa_service.answering.question import (
+    AGENCY, DATE, LIST, LIST_KIND, NUMBER, SIGNER, QuestionAnalysis, analyze, folded,
+)
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
 from qa_service.answering.spans import focus
 from qa_service.answering.units import states_agency
@@ -34,7 +36,8 @@ from qa_service.answering.units import Unit, place_statement, split_units
 @dataclass(frozen=True)
 class ExtractiveConfig:
     """How many retrieved passages are read for units, and how many of them, read around their best unit
-    (``window_chars``), are candidate answers beside the composed extract."""
+    (``window_chars``), are candidate answers beside the composed extract (an answer model sets the last
+    two to what it was fitted with)."""
 
     passages: int = 6
     candidate_passages: int = 3
@@ -77,6 +80,7 @@ class ExtractiveAnswerer(Answerer):
         self.model = model
         if model is not None:
             model.check(FEATURE_NAMES)
+            self.config = replace(config, candidate_passages=model.passages, window_chars=model.window_chars)
 
     # -- evidence ----------------------------------------------------------------------------
     def _split(self, hit: ScoredChunk, rank: int) -> list[Unit]:
@@ -142,8 +146,12 @@ class ExtractiveAnswerer(Answerer):
         # The hand rules' answer comes first: the span when there is one, else the composed extract.
         deliberation.candidates += [Candidate(SPAN, span, best, rank)] if span else []
         deliberation.candidates.append(Candidate(EXTRACT, composed, best, rank))
-        deliberation.candidates += passage_candidates(scorer, scored, self.config.candidate_passages,
-                                                      self.config.window_chars)
+        deliberation.composite = _composite(analysis, selection)
+        if not deliberation.composite:
+            deliberation.candidates += passage_candidates(scorer, scored, self.config.candidate_passages,
+                                                          self.config.window_chars)
+        for candidate in deliberation.candidates:
+            candidate.lacks = self.abstention.missing_answer(analysis, candidate.scored)
         return deliberation
 
     # -- answer ------------------------------------------------------------------------------
@@ -160,8 +168,9 @@ class ExtractiveAnswerer(Answerer):
         return self.decide(deliberation)
 
     def decide(self, deliberation: Deliberation) -> Answer:
-        """The model's choice among the candidates, withheld when its calibrated confidence is below the
-        model's threshold (the reason then names the first hand check that failed, if one did)."""
+        """The model's choice among the candidates, withheld when a check the model vetoes failed, or when its
+        calibrated confidence is below the model's threshold (the reason then names the first hand check
+        that failed, if one did)."""
         model = self.model
         if not deliberation.candidates:
             return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason or "no passage",
@@ -169,12 +178,30 @@ class ExtractiveAnswerer(Answerer):
         scores = [model.scorer.predict(feature_vector(deliberation, c)) for c in deliberation.candidates]
         chosen = pick(scores, model.prefer_extract)
         confidence = round(model.calibration(scores[chosen]), 4)
+        if deliberation.composite:
+            # Too few such answers (lists, gathered task rows, signature blocks) to fit a threshold of their
+            # own, and the fact-recall label measures their completeness rather than their truth: the hand
+            # checks decide, the confidence is reported.
+            if deliberation.verdict.abstain:
+                return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason, confidence=confidence)
+            return replace(deliberation.candidates[0].answer, confidence=confidence)
+        if set(model.vetoes) & set(deliberation.verdict.failed):
+            return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason, confidence=confidence)
         if confidence < model.threshold:
             why = deliberation.verdict.reason or "no candidate likely enough to answer"
             return Answer(NOT_FOUND_VI, abstained=True, reason=f"{why} (confidence {confidence:.2f})",
                           confidence=confidence)
         answer = deliberation.candidates[chosen].answer
         return replace(answer, confidence=confidence)
+
+
+def _composite(analysis: QuestionAnalysis, selection: Selection) -> bool:
+    """Whether the answer must be put together from several places (the items of a list, the task rows of
+    a deadline range, one fact per document, a signature block): then one passage read around its best
+    unit is no answer, and the composed extract is the only candidate."""
+    return (selection.gathered or analysis.bound is not None or analysis.multi_document or
+            LIST in analysis.facets or analysis.kind == LIST_KIND or SIGNER in analysis.facets or
+            len({s.unit.hit.chunk.chunk_id for s in selection.units}) > 1)
 
 
 def focused(question: str, analysis: QuestionAnalysis, selection: Selection, answer: Answer) -> Answer | None:

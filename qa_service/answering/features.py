@@ -35,6 +35,7 @@ class Deliberation:
     verdict: Verdict
     candidates: list[Candidate] = field(default_factory=list)
     focused: bool = False  # the hand rules' answer is the focused span of its unit ("16 tuổi")
+    composite: bool = False  # the answer is put together from several places (see ``extractive._composite``)
 
 
 def _top_score(e: Deliberation) -> float:
@@ -62,6 +63,16 @@ def _holds_best(e: Deliberation, c: Candidate) -> float:
     best = e.selection.best
     return float(c.kind != PASSAGE or (best is not None and best.unit.hit.chunk.chunk_id ==
                                        _candidate_hit(c).chunk.chunk_id))
+
+
+# Details of the question its document lacks, by kind (``details.missing_details`` labels): a province or
+# year no document names tells more than a person's name that OCR or spelling may have changed.
+MISSING_KINDS = {"time": ("year", "date", "deadline"), "figure": ("figure", "code"), "name": ("name",),
+                 "province": ("province",)}
+
+
+def _missing(c: Candidate, kinds: tuple[str, ...]) -> float:
+    return float(min(sum(m.split(" ", 1)[0] in kinds for m in c.scored.missing), 2))
 
 
 Feature = Callable[[Deliberation, Candidate], float]
@@ -104,7 +115,8 @@ FEATURES: dict[str, Feature] = {
     "c_phrase": lambda e, c: c.scored.phrase_share,
     "c_facet": _facet_mean,
     "c_facet_absent": lambda e, c: float(any(v == 0.0 for v in c.scored.facets.values())),
-    "c_missing": lambda e, c: float(min(len(c.scored.missing), 3)),
+    "c_lacks_asked": lambda e, c: float(bool(c.lacks)),
+    **{f"c_missing_{kind}": (lambda e, c, kinds=kinds: _missing(c, kinds)) for kind, kinds in MISSING_KINDS.items()},
     "c_local_missing": lambda e, c: float(min(len(c.scored.local_missing), 3)),
     "c_agencies_missing": lambda e, c: float(min(len(c.scored.agencies_missing), 3)),
     "c_year_conflict": lambda e, c: float(c.scored.year_conflict),

@@ -76,6 +76,13 @@ class AnswerModel:
         threshold: the least calibrated confidence that is answered.
         prefer_extract: the hand rules' short answer is given unless another candidate scores more than
             this above it (answers stay short when a longer one is not clearly better).
+        passages, window_chars: the passage candidates the model was fitted with: how many retrieved
+            passages, read how far around their best unit (the answerer uses these).
+        retrieval_mode: the retrieval the scores of its features came from (a fused score and a cosine
+            are on different scales); under another mode the answerer uses the hand rules.
+        vetoes: hand checks (``abstain.CHECKS``) whose failure withholds the answer whatever its
+            confidence: on the validation folds, answers given despite them were right less often than
+            the target precision.
         training: how it was fitted: data hash, sets, cross-validated metrics.
     """
 
@@ -84,6 +91,10 @@ class AnswerModel:
     calibration: Calibration
     threshold: float
     prefer_extract: float = 0.0
+    passages: int = 3
+    window_chars: int = 700
+    vetoes: list[str] = field(default_factory=list)
+    retrieval_mode: str = "hybrid"
     training: dict = field(default_factory=dict)
 
     def check(self, names: tuple[str, ...]) -> None:
@@ -106,7 +117,10 @@ class AnswerModel:
         try:
             return cls(features=list(data["features"]), scorer=LogisticModel(**data["scorer"]),
                        calibration=Calibration(**data["calibration"]), threshold=float(data["threshold"]),
-                       prefer_extract=float(data.get("prefer_extract", 0.0)), training=dict(data.get("training", {})))
+                       prefer_extract=float(data.get("prefer_extract", 0.0)), passages=int(data.get("passages", 3)),
+                       window_chars=int(data.get("window_chars", 700)), vetoes=list(data.get("vetoes", [])),
+                       retrieval_mode=str(data.get("retrieval_mode", "hybrid")),
+                       training=dict(data.get("training", {})))
         except (KeyError, TypeError) as exc:
             raise ModelFileError(f"answer model file is incomplete: {exc}") from exc
 
