@@ -203,7 +203,8 @@ def choose_vetoes(confidence: list[float], right: list[int], failed: list[set[st
         threshold, reached = pick_threshold([c if ok else -1.0 for c, ok in zip(confidence, allowed)], right, target)
         worst, worst_share = None, target
         for check in sorted({c for f in failed for c in f} - set(vetoes)):
-            given = [r for c, r, f, ok in zip(confidence, right, failed, allowed) if ok and c >= threshold and check in f]
+            given = [r for c, r, f, ok in zip(confidence, right, failed, allowed)
+                     if ok and c >= threshold and check in f]
             share = (sum(given) + 1) / (len(given) + 2)
             if given and share < worst_share:
                 worst, worst_share = check, share
@@ -229,7 +230,8 @@ def decision_metrics(rows: list[QuestionRows], right: list[int], answered: list[
         "answered": round(len(ans) / n, 3) if n else None,
         "right_of_answered": round(sum(right[i] for i in ans) / len(ans), 3) if ans else None,
         "right_of_all": round(sum(right[i] for i in ans) / n, 3) if n else None,
-        "false_abstention": round(sum(not answered[i] for i in answerable) / len(answerable), 3) if answerable else None,
+        "false_abstention": (round(sum(not answered[i] for i in answerable) / len(answerable), 3)
+                             if answerable else None),
         "unanswerable_abstained": (round(sum(not answered[i] for i in unanswerable) / len(unanswerable), 3)
                                    if unanswerable else None),
     }

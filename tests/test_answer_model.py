@@ -9,7 +9,7 @@ import pytest
 from eval.metrics import risk_coverage
 from eval.tune import QuestionRows, fit, pick_threshold
 from qa_service.answering.extractive import ExtractiveAnswerer
-from qa_service.answering.features import FEATURE_NAMES
+from qa_service.answering.features import FEATURE_NAMES, feature_vector
 from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, ModelFileError, pick
 
 
@@ -136,3 +136,33 @@ def test_the_model_is_used_only_with_the_retrieval_it_was_fitted_on(examples_con
     assert examples_container.answerer.model.retrieval_mode == "hybrid"
     dense = examples_container.with_query_settings(retrieval_mode="dense")
     assert dense.answerer.model is None  # cosine scores are not the fused scores its features were fitted on
+
+
+def test_a_passage_window_keeps_whole_lines_around_the_unit():
+    from qa_service.answering.candidates import passage_window
+
+    text = "\n".join(f"{i}. " + "chữ " * 40 for i in range(10))  # ten lines of about 165 characters
+    start = text.index("5. ")
+    lo, hi = passage_window(text, start, start + 50, 400)
+    window = text[lo:hi]
+    assert "5. " in window and hi - lo <= 480
+    assert lo == 0 or text[lo - 1] == "\n"  # starts at a line
+    assert passage_window("ngắn", 0, 4, 400) == (0, 4)
+
+
+def test_candidates_and_their_features(examples_container):
+    import math
+
+    answerer, service = examples_container.answerer, examples_container.service
+    question = "Giải ngân vốn đầu tư công năm 2024 của tỉnh Hòa Sơn đạt bao nhiêu phần trăm kế hoạch?"
+    deliberation = answerer.deliberate(question, service.retrieve(question, 10))
+    kinds = [c.kind for c in deliberation.candidates]
+    assert kinds[0] in ("span", "extract") and "passage" in kinds
+    for c in deliberation.candidates:
+        vector = feature_vector(deliberation, c)
+        assert len(vector) == len(FEATURE_NAMES) and all(math.isfinite(v) for v in vector)
+        assert c.answer.citations and c.answer.citations[0].quote.split(" … ")[-1] in c.scored.unit.hit.chunk.text
+    # An answer gathered from several places has the composed extract as its only candidate.
+    tasks = "Sở Tài chính có những nhiệm vụ gì?"
+    gathered = answerer.deliberate(tasks, service.retrieve(tasks, 10))
+    assert gathered.composite and [c.kind for c in gathered.candidates] == ["extract"]

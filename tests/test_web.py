@@ -78,6 +78,7 @@ def test_ask_then_click_a_citation_shows_the_passage_highlighted_in_its_section(
     page.fill("#ask-q", "Sở Tài chính phải báo cáo kịch bản thu ngân sách trước ngày nào?")
     page.click("#ask-go")
     expect(page.locator("#answer")).to_contain_text("31/01/2025")
+    expect(page.locator("#answer-confidence")).to_contain_text("Độ tin cậy ước tính")
     citation = httpx.post(f"{examples_server.url}/v1/ask", timeout=30, json={
         "question": "Sở Tài chính phải báo cáo kịch bản thu ngân sách trước ngày nào?"}).json()["citations"][0]
     page.locator("#answer button.marker").first.click()

@@ -1,10 +1,10 @@
 """The candidate answers a learned model chooses between.
 
 The composed extract (the units the selection quotes, see :mod:`scoring`) is short but may drop a
-fact its passage states next to it, and its focused span (:mod:`spans`) is shorter still; a retrieved passage read around its best unit is longer but
-keeps what stands beside the answer. Both are the document's own words; the answer model
-(:mod:`model`) estimates for each the probability that it holds the answer, picks one and abstains
-when even the best is unlikely to be right.
+fact its passage states next to it, and its focused span (:mod:`spans`) is shorter still; a retrieved
+passage read around its best unit is longer but keeps what stands beside the answer. All are the
+document's own words; the answer model (:mod:`model`) estimates for each the probability that it holds
+the answer, picks one and abstains when even the best is unlikely to be right.
 """
 from __future__ import annotations
 
