@@ -84,6 +84,7 @@ def run(questions: Path, corpus: Path | None, dataset: str, config_specs: tuple[
             bar.close()
     out = out or Path("eval-out") / dataset
     meta = run_metadata(result, str(questions), machine_info())
+    meta["subset"] = subset or ""
     paths = write_run(result, out, meta, worst=worst)
     click.echo(summary_table(result.results).markdown())
     click.echo(f"\nreports: {paths['markdown']}  {paths['html']}\npredictions: {paths['predictions']}")
@@ -122,8 +123,11 @@ def report(run_dir: Path, worst: int, write_doc: bool) -> None:
     click.echo(summary_table(result.results).markdown())
     click.echo(f"\nreports: {paths['markdown']}  {paths['html']}")
     if write_doc:
+        subset = meta.get("subset", "")
         _write_doc(result, meta, f"notice-qa-eval run --dataset {meta['dataset']} --questions {meta['questions_file']}"
-                                 f" --corpus {meta['corpus']}", Path(meta["questions_file"]))
+                                 f" --corpus {meta['corpus']}{f' --subset {subset}' if subset else ''}"
+                                 + "".join(f" --config {r.config.name}" for r in result.results),
+                   Path(meta["questions_file"]), f"-{subset}" if subset else "")
 
 
 @eval_group.command("score")

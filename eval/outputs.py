@@ -90,6 +90,10 @@ def load_run(out_dir: str | Path) -> tuple[EvalResult, dict]:
     out = Path(out_dir)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     questions = load_questions(summary["dataset"], summary.get("questions_path") or summary["questions_file"])
+    if summary.get("subset"):  # the run answered one half only: score that half, not the rest as abstentions
+        from eval.datasets import in_subset
+
+        questions = [q for q in questions if in_subset(q, summary["subset"])]
     key = id_key(summary["dataset"])
     results = []
     for name, saved in summary["configs"].items():
@@ -101,5 +105,5 @@ def load_run(out_dir: str | Path) -> tuple[EvalResult, dict]:
                                     saved.get("index", {})))
     dataset = EvalDataset(summary["dataset"], questions, EvalCorpus(summary["corpus"], ""), key)
     meta = {k: summary[k] for k in ("dataset", "questions_file", "questions_path", "corpus", "machine", "indexes",
-                                    "notes") if k in summary}
+                                    "notes", "subset") if k in summary}
     return EvalResult(dataset, results), meta

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from eval.configs import NAIVE
 from eval.datasets import Question
 from eval.machine import describe
-from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, QuestionScore, risk_coverage
+from eval.metrics import DEPTH, HIGHER_IS_BETTER, KS, LOWER_IS_BETTER, RIGHT_SHARE, QuestionScore, risk_coverage
 from eval.runner import ConfigResult
 
 COUNTS = ("questions", "answerable", "unanswerable")
@@ -118,7 +118,7 @@ def risk_table(results: list[ConfigResult]) -> Table | None:
         if not pairs:
             continue
         confidence = [None if s.abstained else c for c, s in pairs]
-        right = [s.values.get("wrong_answers") == 0.0 for _, s in pairs]
+        right = [s.answerable and (s.values.get("key_fact_recall") or 0.0) >= RIGHT_SHARE for _, s in pairs]
         columns.append((r.config.name, risk_coverage(confidence, right)))
     if not columns:
         return None
