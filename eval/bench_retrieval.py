@@ -3,7 +3,7 @@
 Quality: hit@1/3/5/10 and MRR@10 of dense, lexical and hybrid retrieval (the product's
 ``HybridRetriever`` with its default settings, only the mode changed), with the metric definitions
 of ``eval.metrics`` (evidence matching of ``eval.matching``). Notice questions are also asked
-typed without tone marks (folded with ``index.text.fold``)::
+typed without tone marks (folded with ``ingest.vietnamese.fold``)::
 
     python -m eval.bench_retrieval quality --dataset notices --store /tmp/store [--corpus ../shared/corpus]
     python -m eval.bench_retrieval quality --dataset alqac --store /tmp/alqac-store
@@ -79,7 +79,7 @@ def _ensure_corpus(container, dataset: str, corpus: Path | None) -> None:
 def score_retrieval(retriever, questions, fold_questions: bool = False, k: int = 10) -> dict[str, float]:
     """hit@1/3/5/10 and MRR@10 of ``retriever`` over answerable ``questions`` (eval.metrics definitions)."""
     from eval.metrics import KS, evidence_ranks, hit_at, reciprocal_rank
-    from index.text import fold
+    from ingest.vietnamese import fold
 
     totals = {f"hit@{n}": 0.0 for n in KS} | {"mrr@10": 0.0}
     for q in questions:
@@ -189,7 +189,7 @@ def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: 
 def speed(args) -> dict:
 
     from index.catalog import Catalog
-    from index.text import tokenize
+    from ingest.vietnamese import tokenize
 
     results: dict = {"threads": args.threads, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.text import fold
+from ingest.vietnamese import fold
 from ingest.models import ParsedDocument
 
 

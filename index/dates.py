@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import fold
+from ingest.vietnamese import fold
 
 _DAY = r"(?P<d>[0-3]?\d)"
 _MONTH = r"(?P<m>[01]?\d)"

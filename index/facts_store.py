@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.catalog import write_transaction
 from ingest.facts import EXTRACTOR_VERSION, AgencyMatcher, AliasTable, DocumentFacts, extract_facts
-from ingest.facts.text import fold_key
+from ingest.vietnamese import fold_key
 from ingest.models import Chunk, DocumentMeta, ParsedDocument, Section
 
 SCHEMA = """

@@ -17,7 +17,8 @@ import numpy as np
 from scipy import sparse
 
 from index.atomic import atomic_write
-from index.text import lexical_terms, tokenize
+from index.text import lexical_terms
+from ingest.vietnamese import tokenize
 from index.tone import SyllableStats, ToneRestorer
 
 

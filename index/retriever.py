@@ -18,7 +18,7 @@ import numpy as np
 from index.catalog import ChunkRecord
 from index.dates import query_keys
 from index.store import NoticeStore
-from index.text import fold, has_diacritics
+from ingest.vietnamese import fold, has_diacritics
 
 
 @dataclass

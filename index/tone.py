@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from index.text import fold, tokenize
+from ingest.vietnamese import fold, tokenize
 
 MAX_CANDIDATES = 8  # accented forms considered per typed syllable, most frequent first
 MERGE_EVERY = 4_000_000  # pending pair keys merged into the sorted table past this many

@@ -9,19 +9,18 @@ and the share of syllables carrying Vietnamese diacritics catches text whose mar
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from ingest.vietnamese import split_tone
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Tone marks are dropped before matching the shape; vowel quality marks (â ă ê ô ơ ư) are kept.
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 INITIAL = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnprstvx])?"
 NUCLEUS = r"(?:iê|yê|ia|ya|uô|ua|ươ|ưa|oo|[aăâeêioôơuưy])"
 RHYME = rf"[ou]?{NUCLEUS}(?:ch|ng|nh|[cmnpt]|[iyou])?"
 SYLLABLE = re.compile(rf"^{INITIAL}{RHYME}$")
-DIACRITICS = set("ăâêôơưđ") | TONE_MARKS
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,9 @@ class QualityScore:
 
 
 def _strip_tone(token: str) -> tuple[str, bool]:
-    decomposed = unicodedata.normalize("NFD", token.lower())
-    marked = any(ch in DIACRITICS for ch in decomposed) or "đ" in decomposed
-    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
-    return unicodedata.normalize("NFC", base), marked
+    """The token without its tone mark, and whether it carries a Vietnamese mark (a tone, or đ)."""
+    base, tone = split_tone(token)
+    return base, bool(tone) or "đ" in base
 
 
 def _case_is_regular(token: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from index.catalog import DocumentRecord
 from index.retriever import ScoredChunk, SearchFilters
 from index.store import NoticeStore
-from index.text import fold
+from ingest.vietnamese import fold
 from qa_service.highlight import QueryTerms, highlight_spans
 from qa_service.schemas import (
     DocumentDetail,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from index.text import TOKEN, fold, has_diacritics, tokenize
+from ingest.vietnamese import TOKEN, fold, has_diacritics, tokenize
 
 # Syllables too frequent in Vietnamese administrative prose to be worth marking on their own.
 FUNCTION_SYLLABLES = frozenset((

@@ -7,7 +7,7 @@ import io
 import httpx
 import pytest
 
-from index.text import fold, tokenize
+from ingest.vietnamese import fold, tokenize
 
 TB15 = "TB_15_phien_hop_thang_01_2025.txt"
 KH42 = "KH_42_chuyen_doi_so_2025.docx"

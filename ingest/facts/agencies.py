@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.facts.text import fold_chars, fold_key
+from ingest.vietnamese import fold_chars, fold_key
 
 # Canonical name -> other spellings. Generic vocabulary of provincial administrations, not one province.
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.facts.models import Location
-from ingest.facts.text import Paragraph, fold, paragraphs
+from ingest.facts.text import Paragraph, paragraphs
+from ingest.vietnamese import fold
 from ingest.models import ParsedDocument, Section
 from ingest.normalize import page_at
 from ingest.structure import is_region, section_at
@@ -47,7 +48,7 @@ class Block:
 
 def is_assessment(title: str) -> bool:
     """Whether a section title announces an assessment of results rather than tasks."""
-    key = fold(title).strip()
+    key = fold(title).lower().strip()
     return bool(_ASSESSMENT.match(key)) and not _DIRECTIVE_WORDS.search(key)
 
 

@@ -23,7 +23,8 @@ from ingest.facts.agencies import AgencyMention, AgencyParser
 from ingest.facts.deadlines import Deadline, find_deadlines
 from ingest.facts.layout import Block, DocumentLayout
 from ingest.facts.models import TaskFact
-from ingest.facts.text import Clause, clauses, document_year, fold_key
+from ingest.facts.text import Clause, clauses, document_year
+from ingest.vietnamese import fold_key
 from ingest.models import ParsedDocument, Section
 
 # "giao X" assigns X; "được giao", "bàn giao", "đã giao" do not.

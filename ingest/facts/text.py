@@ -1,28 +1,13 @@
-"""Text helpers shared by the fact extractors: tone-mark folding, paragraphs, clauses, the document's year."""
+"""Text helpers shared by the fact extractors: paragraphs, clauses, the document's year (folding: ``ingest.vietnamese``)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ingest.models import ParsedDocument
 
 # Item markers that open a paragraph: "- ", "+ ", "• ", "a) ", "1. ", "2.1. ", "II. ".
 MARKER = re.compile(r"^\s*(?:[-+•*–]\s+|[a-zđ]\)\s+|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?!\d)|[IVXLC]{1,6}[.)]\s+)")
-
-
-def fold(text: str) -> str:
-    """Lower case without tone marks or diacritics ("Sở Tài chính" -> "so tai chinh")."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")).lower()
-
-
-def fold_key(text: str) -> str:
-    """A comparison key: folded, "&" and "-" spelled out as spaces, punctuation and spacing collapsed."""
-    key = fold(text).replace("&", " va ")
-    key = re.sub(r"[^\w]+", " ", key)
-    return re.sub(r"\s+", " ", key).strip()
 
 
 @dataclass(frozen=True)
@@ -112,14 +97,3 @@ def document_year(doc: ParsedDocument) -> int | None:
     if m:
         return int(m.group(1) or m.group(2))
     return None
-
-
-
-
-def fold_chars(text: str) -> str:
-    """Lower case without diacritics, one character for one, so offsets into the result hold for ``text``."""
-    out = []
-    for ch in text:
-        base = "d" if ch in "đĐ" else unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower()[:1] if unicodedata.category(base) != "Mn" else ch)
-    return "".join(out)

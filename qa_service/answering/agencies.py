@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.facts.agencies import GENERIC, AgencyParser, AliasTable, _short_key, agency_key
-from index.text import fold
-from ingest.facts.text import fold_chars, fold_key
+from ingest.vietnamese import fold
+from ingest.vietnamese import fold_chars, fold_key
 from qa_service.answering.lexicon import PROVINCES
 
 # Names that set the scene of a question rather than its subject ("UBND tỉnh Lâm Đồng được ...").

@@ -38,7 +38,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from index.text import fold, has_diacritics
+from ingest.vietnamese import fold, has_diacritics, split_tone
 from qa_service.answering.context import DocumentContext, NoContext
 from qa_service.answering.details import date_in, number_in
 from qa_service.answering.lexicon import STOPWORDS, stopword
@@ -80,17 +80,12 @@ _CLAUSE_TEXT = re.compile(r"(?:[^,;:.!?()\n\[\]“”\"\s]|\s(?![-–]\s))+")
 _CONDITION = re.compile(r"\b(?:trường hợp|nếu|khi)\b(?:[^.;:!?]*?\bthì\b|[^.;:!?,]*)")
 _WORD = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|%", re.UNICODE)
 _DATE = re.compile(r"^\d{1,2}[/-]\d{1,2}(?:[/-]\d{2,4})?$")
-# Tone marks as Unicode combining characters: grave, acute, tilde, hook above, dot below.
-TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
-
-
 def syllable_key(word: str, accented: bool) -> str:
     """A syllable's comparison key: lower case with its tone as a digit ("thoả", "thỏa" -> "thoa3"), or folded."""
     if not accented:
         return fold(word).lower()
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tone = next((TONES[c] for c in decomposed if c in TONES), "")
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES)) + tone
+    base, tone = split_tone(word)
+    return base + tone
 
 
 def words_of(text: str) -> list[str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.text import fold
+from ingest.vietnamese import fold
 from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, CitedQuote
 from qa_service.answering.claims import Claim, ClaimChecker, Evidence, Support, words_of
 from qa_service.answering.forms import ALL, CHOICE, NONE, QuestionForm, option_reference

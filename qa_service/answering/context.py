@@ -15,7 +15,7 @@ from typing import Protocol
 
 from index.catalog import ChunkRecord
 from index.store import NoticeStore
-from index.text import fold, tokenize
+from ingest.vietnamese import fold, tokenize
 from qa_service.answering.question import folded
 from qa_service.answering.units import ASSIGNING_LINE
 

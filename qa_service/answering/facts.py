@@ -18,7 +18,7 @@ from index.catalog import ChunkRecord
 from index.facts_store import FactsStore, TaskRow
 from index.retriever import ScoredChunk, SearchFilters
 from index.store import NoticeStore
-from ingest.facts.text import fold_key
+from ingest.vietnamese import fold_key
 from qa_service.answering.base import Statement
 from qa_service.answering.question import DEADLINE, LIST_KIND, RESPONSIBILITY, QuestionAnalysis
 

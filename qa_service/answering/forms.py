@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from index.text import fold, has_diacritics
+from ingest.vietnamese import fold, has_diacritics
 from qa_service.answering.question import folded
 
 TRUE_FALSE, CHOICE, OPEN = "true_false", "choice", "open"

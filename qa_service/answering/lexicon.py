@@ -6,7 +6,7 @@ Vietnamese administrative documents in general, never a particular document or q
 """
 from __future__ import annotations
 
-from index.text import fold, has_diacritics
+from ingest.vietnamese import fold, has_diacritics
 
 # Function words and question words: they say nothing about which passage answers.
 STOPWORDS = frozenset("""

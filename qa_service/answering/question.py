@@ -1,7 +1,7 @@
 """What a question asks: its kind, the facets its answer must state, its content terms and details.
 
 Questions arrive in Vietnamese with tone marks, without them ("so tai chinh lao cai duoc giao
-nhiem vu gi"), and in English. Everything is read on folded text (``index.text.fold``), so the
+nhiem vu gi"), and in English. Everything is read on folded text (``ingest.vietnamese.fold``), so the
 three forms give the same analysis; English words are mapped to the Vietnamese words documents use.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from index.dates import ENGLISH_MONTHS
-from index.text import fold, has_diacritics, tokenize
+from ingest.vietnamese import fold, has_diacritics, tokenize
 from qa_service.answering.agencies import AgencyRef, question_agencies
 from qa_service.answering.bounds import DateBound, date_bound
 from qa_service.answering.lexicon import (

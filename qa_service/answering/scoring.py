@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from index.text import fold, tokenize
+from ingest.vietnamese import fold, tokenize
 from qa_service.answering.agencies import lead_agency, names_agency, text_key
 from qa_service.answering.context import DocumentContext, NoContext
 from qa_service.answering.lexicon import EQUIVALENT_PHRASES

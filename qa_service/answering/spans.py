@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from index.text import has_diacritics
+from ingest.vietnamese import has_diacritics
 from qa_service.answering.claims import MEASURES, content, lcs_pairs, stopword, syllable_key
 from qa_service.answering.units import SENTENCE_END
 
