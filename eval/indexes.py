@@ -26,7 +26,7 @@ from qa_service.settings import Settings
 QUERY_TIME_SETTINGS = frozenset({
     "data_dir", "query_prefix", "retrieval_mode", "fusion", "dense_weight", "lexical_weight", "rrf_k",
     "restore_tones", "date_boost", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb", "max_json_kb",
-    "search_window", "cors_origins", "answer_from_tasks",
+    "search_window", "cors_origins", "answer_from_tasks", "answer_model",
 })
 # Index modules that only read the store; editing them does not call for a rebuild.
 QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py", "dates.py"})

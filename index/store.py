@@ -39,7 +39,7 @@ class StoreError(Exception):
 @dataclass
 class UpsertResult:
     doc_id: str
-    status: str  # "added" | "replaced" | "unchanged"
+    status: str  # "added" | "replaced" | "unchanged" | "kept" (an unreadable version did not replace a readable one)
     chunks: int
     embedded: int  # chunks that needed a new embedding
 
@@ -211,6 +211,10 @@ class NoticeStore:
             existing = self.catalog.document(doc.doc_id)
             if existing is not None and self.catalog.fingerprint(doc.doc_id) == fingerprint:
                 return UpsertResult(doc.doc_id, "unchanged", existing.chunk_count, 0)
+            if existing is not None and existing.chunk_count and not doc.chunks:
+                # A scan without text (or a damaged copy) uploaded under a stored document's name must not
+                # wipe the passages users search: the readable version stays until a readable one replaces it.
+                return UpsertResult(doc.doc_id, "kept", existing.chunk_count, 0)
             removed, added = self.catalog.replace_document(doc, vectors)
             generation = self.catalog.generation
             self.dense.remove(removed)

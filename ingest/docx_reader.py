@@ -284,7 +284,9 @@ def _footnotes(part) -> dict[str, str]:
 
     for rel in part.rels.values():
         if rel.reltype.endswith("/footnotes") and not rel.is_external:
-            root = etree.fromstring(rel.target_part.blob)
+            # Footnotes are parsed here, not by python-docx: never expand entities (an entity bomb) or fetch.
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            root = etree.fromstring(rel.target_part.blob, parser)
             notes = {}
             for note in root.iter(f"{W}footnote"):
                 if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
@@ -306,6 +308,11 @@ def read_docx_blocks(data: bytes) -> list[Block]:
         raise IngestError(f"DOCX cannot be read (damaged, or not a Word document): {exc}") from exc
     except Exception as exc:  # lxml raises its own types on malformed XML
         raise IngestError(f"DOCX cannot be read (malformed content): {exc}") from exc
-    reader = _BodyReader(document)
-    reader.read(document.element.body)
+    try:
+        reader = _BodyReader(document)  # reads the numbering, styles and footnotes parts
+        reader.read(document.element.body)
+    except IngestError:
+        raise
+    except Exception as exc:  # a malformed part (footnotes, numbering) is this file's error, not the batch's
+        raise IngestError(f"DOCX cannot be read (malformed part: {type(exc).__name__}: {exc})") from exc
     return reader.blocks + [Block(note, "footnote") for note in reader.footnotes]

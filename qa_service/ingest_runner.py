@@ -107,8 +107,11 @@ class IngestRunner:
 
     def _store(self, doc, path: str) -> FileOutcome:
         result = self.store.upsert(doc)
-        status = "flagged" if doc.status != "ok" and result.status != "unchanged" else result.status
+        status = ("flagged" if result.status == "kept" or (doc.status != "ok" and result.status != "unchanged")
+                  else result.status)
         warnings = list(doc.warnings)
+        if result.status == "kept":
+            warnings.append("nothing readable in this version: the stored version was kept")
         if self.facts is not None and doc.status == "ok":
             try:
                 self.facts.sync(doc)  # no-op when the document's facts are current
