@@ -160,3 +160,37 @@ def test_no_request_reaches_the_file_system_outside_the_data_directory(keyed_ser
                if data_dir not in Path(path).resolve().parents and Path(path).resolve() != data_dir]
     assert not outside, outside
     assert not Path("/tmp/evil-notice.txt").exists() and not Path("/etc/cron.d/evil.txt").exists()
+
+
+@pytest.fixture(scope="module")
+def open_server(examples_container, tmp_path_factory):
+    """The `make run` set-up: no API key."""
+    from qa_service.api import create_app
+
+    data = copy_store(examples_container.settings.data_dir, tmp_path_factory.mktemp("open") / "data")
+    container = make_container(data, cors_origins=["http://trusted.example"])
+    with LiveServer(create_app(container=container)) as live:
+        live.container = container
+        yield live
+
+
+def test_pages_of_other_sites_cannot_write_without_a_key(open_server):
+    """What a no-cors `fetch(..., {method: 'POST', body: FormData})` from another site sends is refused."""
+    before = [(d.doc_id, d.chunk_count) for d in open_server.container.store.documents()]
+    doc_id = before[0][0]
+    upload = {"files": [("files", ("TB_1.txt", "Thông báo giả mạo thay thế văn bản.".encode()))]}
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"},
+                    {"Sec-Fetch-Site": "cross-site"}, {"Origin": open_server.url + ".evil.example"}):
+        r = httpx.post(f"{open_server.url}/v1/documents", headers=headers, timeout=60, **upload)
+        assert r.status_code == 403 and "cross-origin" in r.json()["detail"], (headers, r.text[:200])
+        r = httpx.delete(f"{open_server.url}/v1/documents/{doc_id}", headers=headers, timeout=60)
+        assert r.status_code == 403, headers
+    assert [(d.doc_id, d.chunk_count) for d in open_server.container.store.documents()] == before
+    # The service's own page, a configured origin, and scripts without an Origin may write.
+    own = httpx.post(f"{open_server.url}/v1/documents", headers={"Origin": open_server.url,
+                                                                 "Sec-Fetch-Site": "same-origin"}, timeout=60, **upload)
+    assert own.status_code == 201, own.text
+    trusted = httpx.post(f"{open_server.url}/v1/documents", headers={"Origin": "http://trusted.example"},
+                         timeout=60, **upload)
+    assert trusted.status_code in (200, 201), trusted.text
+    assert httpx.post(f"{open_server.url}/v1/documents", timeout=60, **upload).status_code in (200, 201)
