@@ -22,7 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.atomic import atomic_write
+from index.atomic import atomic_write, file_sha256
 
 # Exact search stays under ~20 ms per query on one core below this size; an IVF index beyond it.
 IVF_THRESHOLD = 200_000
@@ -160,10 +160,11 @@ class DenseIndex:
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, path: Path, generation: int) -> None:
-        """Write the index, then its description; a crash between the two leaves a stale (rebuilt) cache."""
+        """Write the index, then its description with the file's checksum; a crash between the two leaves a
+        stale (rebuilt) cache."""
         atomic_write(path, lambda tmp: faiss.write_index(self.index, tmp))
         info = {"generation": generation, "kind": self.kind, "dim": self.dim, "count": self.size,
-                "nprobe": self.nprobe}
+                "nprobe": self.nprobe, "sha256": file_sha256(path)}
         atomic_write(path.with_suffix(".json"), lambda tmp: Path(tmp).write_text(json.dumps(info)))
         self.generation = generation
 
@@ -175,7 +176,8 @@ class DenseIndex:
             return None
         try:
             info = json.loads(info_path.read_text())
-            if info.get("kind") not in KINDS:
+            # Flipped bytes can leave a file FAISS reads without complaint, with other vectors in it.
+            if info.get("kind") not in KINDS or info.get("sha256") != file_sha256(path):
                 return None
             index = faiss.read_index(str(path))
         except (OSError, ValueError, RuntimeError):

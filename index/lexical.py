@@ -10,6 +10,8 @@ catalog's chunk texts.
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -150,8 +152,8 @@ class LexicalIndex:
                 meta = json.loads(bytes(data["meta"]).decode())
                 row_ids, lengths, indices, tf = data["row_ids"], data["lengths"], data["indices"], data["tf"]
                 syllables = SyllableStats.from_arrays(meta["syllables"], data)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
-            return None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, json.JSONDecodeError):
+            return None  # torn, truncated, empty or a member failing its CRC: rebuilt from the catalog
         index = cls()
         index.vocab = {t: i for i, t in enumerate(meta["vocab"])}
         index.syllables = syllables

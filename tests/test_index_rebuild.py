@@ -48,3 +48,35 @@ def test_rebuild_reembed_switches_the_store_to_another_model(tmp_path):
     assert container.store.dense.size == container.store.catalog.count_chunks()
     hits = container.retriever.search("Sở Tài chính xây dựng kịch bản thu ngân sách năm 2025", k=3)
     assert "Sở Tài chính chủ trì" in hits[0].chunk.text
+
+
+def _tear(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "half":
+        path.write_bytes(data[:len(data) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    else:  # flipped bytes in the middle: a member's CRC (npz) or the vectors themselves (faiss) no longer hold
+        middle = len(data) // 2
+        flipped = bytes(b ^ 0xFF for b in data[middle:middle + 20_000])
+        path.write_bytes(data[:middle] + flipped + data[middle + len(flipped):])
+
+
+@pytest.mark.parametrize("cache, how", [("lexical.npz", "half"), ("lexical.npz", "empty"),
+                                        ("lexical.npz", "flipped"), ("dense.faiss", "flipped"),
+                                        ("dense.faiss", "half")])
+def test_a_torn_or_corrupted_cache_is_rebuilt_from_the_catalog_at_open(examples_container, tmp_path, cache, how):
+    from reliability_support import copy_store
+
+    data = copy_store(examples_container.settings.data_dir, tmp_path / "data")
+    question = "Sở Tài chính xây dựng kịch bản thu ngân sách năm 2025"
+    before = make_container(data)
+    expected = [h.chunk.chunk_id for h in before.retriever.search(question, k=10)]
+    dense_before = [i for i, _ in before.store.dense.search(before.store.embedder.encode_query(question), 10)]
+    before.store.close()
+    _tear(data / cache, how)
+    after = make_container(data)  # opens without an error
+    assert [h.chunk.chunk_id for h in after.retriever.search(question, k=10)] == expected
+    assert [i for i, _ in after.store.dense.search(after.store.embedder.encode_query(question), 10)] == dense_before
+    # The CLI works on the same store, and the next save writes a sound cache again.
+    assert json.loads(_cli("search", "--json", question, data_dir=data).stdout)["passages"]
