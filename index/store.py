@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ class NoticeStore:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self._dense_path = self.data_dir / "dense.faiss"
         self._lexical_path = self.data_dir / "lexical.npz"
-        self._lock = threading.RLock()
-        self._lock_depth = 0  # write_lock nesting in the thread holding self._lock
+        self._lock = threading.RLock()  # held by searches and by the writer while it changes the caches
+        self._writers = threading.Lock()  # one writing thread of this process at a time
+        self._writer_thread: int | None = None
+        self._lock_depth = 0  # write_lock nesting in the writing thread
+        self._waiting_since: float | None = None  # monotonic time a writer started waiting for the file lock
         self._saved: dict[str, int] = {}  # generation of each cache file written or read by this process
         if check_embedder:
             self._check_embedder()
@@ -174,25 +178,41 @@ class NoticeStore:
 
     @contextmanager
     def write_lock(self, refresh: bool = True) -> Iterator[None]:
-        """Exclusive across processes: one writer per data directory at a time (re-entrant in a thread)."""
-        with self._lock:
-            if self._lock_depth:
-                self._lock_depth += 1
-                try:
-                    yield
-                finally:
-                    self._lock_depth -= 1
-                return
-            with open(self.data_dir / ".write.lock", "a+") as fh:
+        """Exclusive across processes: one writer per data directory at a time (re-entrant in a thread).
+
+        The wait for another process's file lock happens before the in-memory lock is taken, so searches
+        in this process go on while a writer waits (``writer_waiting_s`` tells how long it has been).
+        """
+        if self._writer_thread == threading.get_ident():
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with self._writers, open(self.data_dir / ".write.lock", "a+") as fh:
+            self._waiting_since = time.monotonic()
+            try:
                 fcntl.flock(fh, fcntl.LOCK_EX)
-                self._lock_depth = 1
-                try:
-                    if refresh:
-                        self.refresh()
-                    yield
-                finally:
-                    self._lock_depth = 0
-                    fcntl.flock(fh, fcntl.LOCK_UN)
+            finally:
+                self._waiting_since = None
+            try:
+                with self._lock:
+                    self._writer_thread, self._lock_depth = threading.get_ident(), 1
+                    try:
+                        if refresh:
+                            self.refresh()
+                        yield
+                    finally:
+                        self._writer_thread, self._lock_depth = None, 0
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @property
+    def writer_waiting_s(self) -> float:
+        """How long a writer of this process has been waiting for another process's write lock (0 when none)."""
+        since = self._waiting_since
+        return 0.0 if since is None else time.monotonic() - since
 
     # -- writes ------------------------------------------------------------------------------
     def upsert(self, doc: ParsedDocument) -> UpsertResult:

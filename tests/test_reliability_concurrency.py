@@ -6,7 +6,10 @@ process ingests into the same data directory.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -131,3 +134,35 @@ def test_questions_are_answered_while_an_upload_is_being_embedded(examples_conta
             gated.gate.set()
             uploading.join(timeout=300)
     assert_documents_whole(container.store)
+
+
+def test_searches_go_on_while_a_write_waits_for_another_process(examples_container, tmp_path):
+    """Another process holds the write lock (a long `rebuild --reembed`): an upload here waits for it, and
+    searches do not wait with it; health reports the waiting writer."""
+    from qa_service.api.routes import healthz
+
+    data = copy_store(examples_container.settings.data_dir, tmp_path / "data")
+    container = make_container(data)
+    store = container.store
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time\n"
+                               f"fh = open({str(data / '.write.lock')!r}, 'a+')\n"
+                               "fcntl.flock(fh, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(40)\n"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        upload = threading.Thread(target=container.ingest_runner.ingest_bytes,
+                                  args=("Thông báo về lịch tiếp công dân tháng 5 năm 2025.".encode(), "TB_99.txt"))
+        upload.start()
+        for _ in range(300):
+            if store.writer_waiting_s > 0:
+                break
+            time.sleep(0.1)
+        hits = container.service.search("Trung tâm dữ liệu tỉnh", k=3)
+        health = healthz(container)
+        assert hits and upload.is_alive() and store.writer_waiting_s > 0  # searched while the writer waited
+        assert health["writer_waiting_s"] > 0
+    finally:
+        holder.kill()
+        holder.wait()
+    upload.join(60)
+    assert not upload.is_alive() and "TB_99.txt" in {d.source for d in store.documents()}

@@ -20,11 +20,17 @@ SEARCH_COLUMNS = ["rank", "score", "doc_id", "source", "doc_type", "number", "da
                   "section_title", "page_start", "page_end", "chunk_id", "text"]
 
 
+WRITER_STUCK_S = 30.0  # a write waiting longer than this for another process's lock is reported
+
+
 @health_router.get("/healthz")
 def healthz(container: Container = Depends(get_container)) -> dict:
     store = container.store
-    return {"status": "ok", "documents": len(store.documents()), "chunks": store.catalog.count_chunks(),
-            "embedder": store.embedder.model_id}
+    waiting = store.writer_waiting_s
+    # Reads still work while a write waits for another process (a long rebuild): say so, without failing.
+    return {"status": "ok" if waiting < WRITER_STUCK_S else "writer waiting", "documents": len(store.documents()),
+            "chunks": store.catalog.count_chunks(), "embedder": store.embedder.model_id,
+            "writer_waiting_s": round(waiting, 1)}
 
 
 @router.post("/v1/ask", response_model=AskResponse, responses=ERRORS)
