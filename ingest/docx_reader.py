@@ -22,6 +22,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ENTRIES = 5000
+# The XML a reader parses into memory (python-docx holds the whole tree, about 25 times the text): the
+# largest Word file of a real provincial archive holds 1.9 MB of XML, so 40 MB leaves twenty-fold room.
+MAX_XML_BYTES = 40 * 1024 * 1024
 CELL_SEPARATOR = " | "
 HEADER_CELL = re.compile(r"^(?:STT|TT|Số\s*TT|Số\s*thứ\s*tự)\.?$", re.IGNORECASE)
 
@@ -42,6 +45,10 @@ def check_zip(data: bytes) -> None:
                           "refusing a possible zip bomb")
     if total > 10 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO:
         raise IngestError(f"DOCX expands {total / packed:.0f}-fold: refusing a possible zip bomb")
+    xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+    if xml > MAX_XML_BYTES:
+        raise IngestError(f"DOCX holds {xml / 1e6:.0f} MB of XML (over {MAX_XML_BYTES / 1e6:.0f} MB; real notices "
+                          "hold a few MB): refusing a file that would take gigabytes to read")
 
 
 # -- automatic numbering ---------------------------------------------------------------------

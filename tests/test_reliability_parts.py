@@ -98,3 +98,23 @@ def test_a_readable_reupload_still_replaces(tmp_path):
     outcome = container.ingest_runner.ingest_bytes(write_pdf(tmp_path / "b.pdf", [changed]).read_bytes(),
                                                    "TB_09_rung.pdf")
     assert outcome.status == "replaced"
+
+
+def test_a_docx_with_far_more_xml_than_any_notice_is_refused_before_parsing(tmp_path):
+    """Under the zip-bomb ratio (random text packs poorly) but 48 MB of XML: refused, nothing stored."""
+    import base64
+    import os
+
+    plain = write_docx(tmp_path / "plain.docx", NOTICE).read_bytes()
+    filler = base64.b64encode(os.urandom(36 * 1024 * 1024))
+    src, out = zipfile.ZipFile(io.BytesIO(plain)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>" + filler + b"</w:t></w:r></w:p></w:body>")
+            dst.writestr(item, data)
+    container = make_container(tmp_path / "store")
+    outcome = container.ingest_runner.ingest_bytes(out.getvalue(), "TB_big.docx")
+    assert outcome.status == "error" and "MB of XML" in outcome.message
+    assert container.store.documents() == []
