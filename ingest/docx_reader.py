@@ -254,22 +254,24 @@ class _BodyReader:
 
     def table(self, tbl) -> None:
         rows = [[self.cell_paragraphs(tc) for tc in tr.iterchildren(f"{W}tc")] for tr in tbl.iterchildren(f"{W}tr")]
-        rows = [row for row in rows if any(row)]
-        if not rows:
-            return
-        widest = max(sum(1 for cell in row if cell) for row in rows)
-        first_cell = " ".join(rows[0][0]) if rows[0] and rows[0][0] else ""
-        if widest < 3 and not HEADER_CELL.match(first_cell.strip()):
-            # A layout table: each cell is a column of ordinary paragraphs.
-            for row in rows:
-                for cell in row:
-                    self.blocks += [Block(line) for line in cell]
-            return
-        table = self.tables
-        self.tables += 1
-        for i, row in enumerate(rows):
-            text = CELL_SEPARATOR.join(" ".join(cell) for cell in row)
-            self.blocks.append(Block(text, "table_header" if i == 0 else "table_row", table))
+        blocks = table_blocks(rows, self.tables)
+        self.tables += any(b.table >= 0 for b in blocks)
+        self.blocks += blocks
+
+
+def table_blocks(rows: list[list[list[str]]], table: int) -> list[Block]:
+    """Blocks of a table given as rows of cells of lines: a layout table (fewer than three filled columns, no
+    "STT" header, such as the two-column header of a notice) becomes its cells' lines as paragraphs, row by
+    row; a data table becomes one block per row, cells joined by :data:`CELL_SEPARATOR`, numbered ``table``."""
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return []
+    widest = max(sum(1 for cell in row if cell) for row in rows)
+    first_cell = " ".join(rows[0][0]) if rows[0] and rows[0][0] else ""
+    if widest < 3 and not HEADER_CELL.match(first_cell.strip()):
+        return [Block(line) for row in rows for cell in row for line in cell]
+    return [Block(CELL_SEPARATOR.join(" ".join(cell) for cell in row), "table_header" if i == 0 else "table_row",
+                  table) for i, row in enumerate(rows)]
 
 
 def _has_numbering(part) -> bool:

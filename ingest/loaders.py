@@ -14,15 +14,18 @@ import re
 from pathlib import Path
 
 from ingest.encodings import decode_text, repair_legacy_text
+from ingest.docx_reader import read_docx_blocks
+from ingest.legacy_doc import OLE2_MAGIC, read_doc_blocks
 from ingest.models import Block, IngestError, Page, RawDocument
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc")
 DEFAULT_MAX_PAGES = 1500
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Text shorter than this on a page with an image is a scan's stray marks, not a text layer.
@@ -37,12 +40,18 @@ def sniff_suffix(data: bytes, suffix: str) -> str:
         kind = ".pdf"
     elif data.startswith(b"PK\x03\x04"):
         kind = ".docx"
+    elif data.startswith(OLE2_MAGIC):
+        kind = ".doc"
     elif b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("binary file of an unsupported format")
     else:
         kind = ".txt"
-    if suffix in (".pdf", ".docx") and kind != suffix:
+    if suffix == ".doc" and kind == ".docx":
+        return kind  # a DOCX saved under the old name: read it as what it is
+    if suffix in (".pdf", ".docx", ".doc") and kind != suffix:
         raise IngestError(f"file is named {suffix} but its content is not {suffix[1:].upper()}")
+    if kind == ".doc" and suffix != ".doc":
+        raise IngestError(f"file is named {suffix or '(no extension)'} but is a legacy Word (.doc) document")
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     return kind
@@ -58,7 +67,9 @@ def load_bytes(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> 
     if kind == ".pdf":
         raw = read_pdf(data, source, max_pages)
     elif kind == ".docx":
-        raw = _read_docx(data, source)
+        raw = _read_word(read_docx_blocks(data), source, MEDIA_TYPES[".docx"])
+    elif kind == ".doc":
+        raw = _read_word(read_doc_blocks(data), source, MEDIA_TYPES[".doc"])
     else:
         raw = _read_text(data, source)
     raw.content_hash = hashlib.sha256(data).hexdigest()
@@ -175,10 +186,8 @@ def _with_legacy_repair(raw: RawDocument) -> RawDocument:
     return raw
 
 
-def _read_docx(data: bytes, source: str) -> RawDocument:
-    from ingest.docx_reader import read_docx_blocks
-
-    blocks = read_docx_blocks(data)
+def _read_word(blocks: list[Block], source: str, media_type: str) -> RawDocument:
+    """A Word body (DOCX, or .doc through its converter) as one page of blocks."""
     joined = "\n".join(block.text for block in blocks)
     repaired, encoding = repair_legacy_text(joined)
     warnings = []
@@ -188,5 +197,4 @@ def _read_docx(data: bytes, source: str) -> RawDocument:
         blocks = [Block(text, block.kind, block.table) for text, block in zip(converted, blocks)]
     # Word files have no fixed pages; the whole body is page 1.
     page = Page(1, "\n".join(block.text for block in blocks), blocks=tuple(blocks))
-    return RawDocument(source=source, media_type=MEDIA_TYPES[".docx"], pages=[page], content_hash="",
-                       warnings=warnings)
+    return RawDocument(source=source, media_type=media_type, pages=[page], content_hash="", warnings=warnings)

@@ -36,7 +36,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Ingest files or folders (.txt, .pdf, .docx) into the store."""
+    """Ingest files or folders (.txt, .pdf, .docx, .doc) into the store."""
     from tqdm import tqdm
 
     from ingest.pipeline import discover

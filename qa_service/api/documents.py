@@ -44,7 +44,7 @@ KEY = {401: {"model": ErrorResponse}}
                         207: {"model": UploadResponse, "description": "Some files failed, others were stored."},
                         413: {"model": ErrorResponse}, 415: {"model": UploadResponse},
                         507: {"model": UploadResponse, "description": "The server's disk is full: not stored."}})
-def upload(files: Annotated[list[UploadFile], File(description="One or more .pdf, .docx or .txt files.")],
+def upload(files: Annotated[list[UploadFile], File(description="One or more .pdf, .docx, .doc or .txt files.")],
            container: Container = Depends(get_container)) -> JSONResponse:
     """Ingest uploaded files (multipart field ``files``). Each file gets its own outcome: ``added``,
     ``replaced``, ``unchanged``, ``flagged`` (stored, not searchable, e.g. a scan without OCR) or ``error``
