@@ -181,6 +181,13 @@ class DocumentParser:
             raise IngestError(f"file is {size / mib:.1f} MiB, over the {self.max_bytes / mib:.3g} MiB limit")
 
 
+def unsupported(paths: list[str | Path]) -> list[Path]:
+    """Files under the given folders that :func:`discover` leaves out for their type (hidden files aside), so a
+    report can account for every file."""
+    return [p for entry in map(Path, paths) if entry.is_dir() for p in sorted(entry.rglob("*"))
+            if p.is_file() and p.suffix.lower() not in SUPPORTED_SUFFIXES and not p.name.startswith(".")]
+
+
 def discover(paths: list[str | Path]) -> list[Path]:
     """Files to ingest under the given files and folders, in a stable order."""
     found: list[Path] = []

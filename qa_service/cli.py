@@ -50,7 +50,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
                 bar.write(f"{outcome.status}: {outcome.source}: {outcome.message}", file=sys.stderr)
 
         try:
-            report = container.ingest_runner.ingest_paths(files, on_file=on_file)
+            report = container.ingest_runner.ingest_paths(list(paths), on_file=on_file)
         except (sqlite3.Error, OSError) as exc:
             from qa_service.ingest_runner import store_write_failure
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from index.facts_store import FactsStore
 from index.store import NoticeStore
 from ingest.models import IngestError
-from ingest.pipeline import DocumentParser, discover
+from ingest.pipeline import DocumentParser, discover, unsupported
 
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -47,6 +48,7 @@ class FileOutcome:
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the batch, e.g. index caches not saved
+    skipped: list[str] = field(default_factory=list)  # files under the folders of a type no reader takes
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -57,11 +59,15 @@ class IngestReport:
 
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "unchanged", "flagged", "error") if self.count(s)]
-        return f"{len(self.files)} files: " + (", ".join(parts) or "nothing to do") + \
+        types = Counter(Path(p).suffix.lower() or "(no extension)" for p in self.skipped)
+        skipped = (f"; {len(self.skipped)} skipped, of a type not read (" +
+                   ", ".join(f"{t} {n}" for t, n in types.most_common()) + ")") if self.skipped else ""
+        return f"{len(self.files)} files: " + (", ".join(parts) or "nothing to do") + skipped + \
             "".join(f"; {w}" for w in self.warnings)
 
     def to_dict(self) -> dict:
-        return {"files": [asdict(f) for f in self.files], "summary": self.summary(), "warnings": self.warnings}
+        return {"files": [asdict(f) for f in self.files], "skipped": self.skipped, "summary": self.summary(),
+                "warnings": self.warnings}
 
 
 class IngestRunner:
@@ -74,7 +80,7 @@ class IngestRunner:
 
     def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
                      ) -> IngestReport:
-        report = IngestReport()
+        report = IngestReport(skipped=[str(p) for p in unsupported(paths)])
         try:
             for i, path in enumerate(discover(paths), start=1):
                 outcome = self._ingest_one(Path(path))

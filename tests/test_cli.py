@@ -5,10 +5,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 
 def run_cli(*args: str, data_dir, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -89,3 +90,21 @@ def test_ingest_reports_bad_files_and_continues(tmp_path):
     report = json.loads(proc.stdout)
     status = {f["source"]: f["status"] for f in report["files"]}
     assert status == {"empty.pdf": "error", "fake.pdf": "error", "ok.txt": "added"}
+
+
+def test_ingest_accounts_for_files_of_a_type_it_does_not_read(tmp_path):
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    (folder / "TB_01.txt").write_text("THÔNG BÁO\nKết luận về công tác tiếp công dân tháng 5 năm 2025.\n"
+                                      "1. Giao Văn phòng UBND tỉnh bố trí lịch tiếp công dân.", encoding="utf-8")
+    (folder / "bang_tong_hop.xlsx").write_bytes(b"PK\x03\x04 not read")
+    (folder / "anh_chup.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    proc = subprocess.run([sys.executable, "-m", "qa_service.cli", "ingest", "--json", str(folder)],
+                          capture_output=True, text=True, env={**os.environ, "NOTICE_QA_DATA_DIR": str(tmp_path / "d")},
+                          cwd=ROOT, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [f["status"] for f in report["files"]] == ["added"]
+    assert sorted(Path(p).name for p in report["skipped"]) == ["anh_chup.jpg", "bang_tong_hop.xlsx"]
+    assert "2 skipped, of a type not read (" in report["summary"] and ".xlsx 1" in report["summary"]
