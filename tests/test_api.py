@@ -113,7 +113,12 @@ def test_unknown_routes_and_methods_are_json(examples_server):
 
 
 def test_openapi_and_web_page(examples_server):
-    assert httpx.get(f"{examples_server.url}/docs").status_code == 200
+    docs = httpx.get(f"{examples_server.url}/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    assert "cdn." not in docs.text and "https://" not in docs.text.split("<body>")[0]  # no asset from the network
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        r = httpx.get(f"{examples_server.url}/docs-assets/{asset}")
+        assert r.status_code == 200 and len(r.content) > 10_000
     paths = httpx.get(f"{examples_server.url}/openapi.json").json()["paths"]
     assert {"/v1/ask", "/v1/search", "/v1/documents", "/v1/documents/{doc_id}", "/v1/facets", "/healthz"} <= set(paths)
     assert {"get", "post"} <= set(paths["/v1/documents"]) and {"get", "delete"} <= set(paths["/v1/documents/{doc_id}"])

@@ -95,6 +95,12 @@ def test_ask_then_click_a_citation_shows_the_passage_highlighted_in_its_section(
     expect(page.locator("#viewer-body mark")).to_have_text(citation["text"])
 
 
+def test_the_api_page_renders_without_network(page, examples_server):
+    page.goto(f"{examples_server.url}/docs")  # headless Chromium here reaches nothing but the server
+    expect(page.locator(".swagger-ui .title")).to_contain_text("notice-qa")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+
+
 def test_ask_with_a_document_type_filter(page, examples_server):
     page.goto(examples_server.url)
     page.click("details.filters summary")

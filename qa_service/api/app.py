@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from qa_service.api.deps import require_read_key
+from qa_service.api.docs_page import install_docs_page
 from qa_service.api.errors import install_error_handlers
 from qa_service.api.limits import BodySizeLimit
 from qa_service.container import Container
@@ -13,7 +14,7 @@ from qa_service.settings import Settings
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     """An app over ``container`` (or one built from ``settings``); the store opens on first use."""
     container = container or Container(settings or Settings())
-    app = FastAPI(title="notice-qa", version="0.1.0",
+    app = FastAPI(title="notice-qa", version="0.1.0", docs_url=None, redoc_url=None,  # /docs: docs_page.py
                   description="Question answering over Vietnamese government notices, with cited sections.")
     app.state.container = container
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(facts_router, dependencies=reads)
     app.include_router(web_router)
     install_error_handlers(app)
+    install_docs_page(app)
     settings = container.settings
     upload_bytes = int(settings.max_upload_mb * 1024 * 1024) + 64 * 1024  # room for the multipart framing
     app.add_middleware(
