@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.dates import period_end
 from ingest.vietnamese import fold
 from ingest.models import ParsedDocument
 
@@ -234,6 +235,7 @@ class Catalog:
             conn.execute("PRAGMA synchronous=NORMAL")
             # Filters compare tone-folded, lower-cased text: "lam dong" finds "LÂM ĐỒNG".
             conn.create_function("folded", 1, lambda v: fold(v or "").lower(), deterministic=True)
+            conn.create_function("period_end", 1, lambda v: period_end(v or ""), deterministic=True)
             self._local.conn = conn
         return conn
 

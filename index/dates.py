@@ -25,6 +25,15 @@ _FULL = re.compile(rf"(?<![\d/.-]){_DAY}\s*[/.-]\s*{_MONTH}\s*[/.-]\s*{_YEAR}(?!
 _MONTH_ONLY = re.compile(rf"\b(?:thang|t)\s*{_MONTH}\s*(?:/|-|\s+nam\s+|\s+){_YEAR}\b")
 
 
+def period_end(iso: str) -> str:
+    """The last day of a document date of any precision, as a string that orders like an ISO day: "2025" ->
+    "2025-12-31", "2025-12" -> "2025-12-31" (a day that may not exist, but compares right). A document dated
+    by its month only is inside a date filter that covers any of that month's days."""
+    if len(iso) == 4:
+        return f"{iso}-12-31"
+    return f"{iso}-31" if len(iso) == 7 else iso
+
+
 ENGLISH_MONTHS = {name: i for i, name in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 _EN_MONTH = r"(?P<mon>" + "|".join(ENGLISH_MONTHS) + r"|" + "|".join(m[:3] for m in ENGLISH_MONTHS) + r")\.?"

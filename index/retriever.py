@@ -59,8 +59,9 @@ class SearchFilters:
         if self.issuer:
             clauses.append("(instr(folded(d.issuer), ?) > 0 OR instr(folded(d.province), ?) > 0)")
             params += [fold(self.issuer).lower().strip()] * 2
+        # A document dated "2025-12" (month only) spans the month: it is inside any range meeting it.
         if self.date_from:
-            clauses.append("d.date != '' AND d.date >= ?")
+            clauses.append("d.date != '' AND period_end(d.date) >= ?")
             params.append(self.date_from)
         if self.date_to:
             clauses.append("d.date != '' AND d.date <= ?")

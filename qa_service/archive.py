@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from index.catalog import DocumentRecord
+from index.dates import period_end
 from index.retriever import ScoredChunk, SearchFilters
 from index.store import NoticeStore
 from ingest.vietnamese import fold
@@ -48,7 +49,7 @@ def document_filter(filters: DocumentFilters) -> Callable[[DocumentRecord], bool
             return False
         if (date_from or date_to) and not doc.date:
             return False
-        if (date_from and doc.date < date_from) or (date_to and doc.date > date_to):
+        if (date_from and period_end(doc.date) < date_from) or (date_to and doc.date > date_to):
             return False
         return not filters.source or doc.source == filters.source
 

@@ -7,6 +7,7 @@ import io
 import httpx
 import pytest
 
+from index.retriever import SearchFilters
 from ingest.vietnamese import fold, tokenize
 
 TB15 = "TB_15_phien_hop_thang_01_2025.txt"
@@ -140,3 +141,28 @@ def test_bad_search_requests_are_422_with_the_field_named(examples_server, param
     r = httpx.get(f"{examples_server.url}/v1/search", params=params)
     assert r.status_code == 422, r.text
     assert field in [e["field"] for e in r.json()["errors"]]
+
+
+def test_documents_dated_by_month_only_are_inside_a_range_of_that_month(tmp_path):
+    """A signed copy often leaves the day blank ("ngày    tháng 12 năm 2025"): the date is "2025-12"."""
+    from conftest import make_container
+
+    from qa_service.archive import document_filter
+    from qa_service.schemas import DocumentFilters
+
+    container = make_container(tmp_path / "store")
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA SƠN\nSố: 90/TB-UBND\nHòa Sơn, ngày      tháng 12 năm 2025\nTHÔNG BÁO\n"
+            "Kết luận về công tác phòng cháy rừng mùa khô\n1. Giao Chi cục Kiểm lâm tăng cường tuần tra rừng thông.")
+    outcome = container.ingest_runner.ingest_bytes(text.encode(), "TB_90_thang_12.txt")
+    assert outcome.status == "added"
+    [doc] = container.store.documents()
+    assert doc.date == "2025-12"
+    inside = [("2025-12-01", "2025-12-31"), ("2025-12-15", "2025-12-15"), ("2025-11-01", "2025-12-01"),
+              ("", "2025-12-31")]
+    outside = [("2026-01-01", ""), ("2025-11-01", "2025-11-30")]
+    for date_from, date_to in inside + outside:
+        hits = container.service.search("tuần tra rừng thông", k=3,
+                                        filters=SearchFilters(date_from=date_from, date_to=date_to))
+        listed = document_filter(DocumentFilters(date_from=date_from or None, date_to=date_to or None))(doc)
+        expected = (date_from, date_to) in inside
+        assert bool(hits) == expected and listed == expected, (date_from, date_to)
