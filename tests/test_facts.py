@@ -87,6 +87,12 @@ def test_agency_lists_split_at_agencies_not_inside_names():
     ("ubnd cac huyen", "UBND các huyện, thị xã, thành phố", True),
     ("so tai chinh", "Sở Tư pháp", False),
     ("cong an tinh", "Sở Công Thương", False),
+    # A ministry is not the provincial department of the same name, nor a Cục its Chi cục.
+    ("Bộ Tài chính", "Sở Tài chính", False),
+    ("bo tai chinh", "Bộ Tài chính", True),
+    ("Cục Thuế", "Chi cục Thuế khu vực XVI", False),
+    ("tai chinh", "Sở Tài chính", True),
+    ("UBND tỉnh", "Ủy ban nhân dân tỉnh Lâm Đồng", True),
 ])
 def test_agency_lookup_without_tone_marks(query, name, expected):
     assert AgencyMatcher().matches(query, name) is expected

@@ -13,6 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from ingest.vietnamese import fold_chars, fold_key
 
@@ -400,6 +401,25 @@ def _folded(text: str) -> str:
     return fold_chars(text)
 
 
+def _load_levels() -> list[tuple[str, str]]:
+    """(alternative, canonical level) pairs of ``data/agency_levels.txt``, longest alternatives first."""
+    text = resources.files("ingest.facts").joinpath("data/agency_levels.txt").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            names = [n.strip() for n in line.split("|")]
+            pairs += [(name, names[0]) for name in names]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+LEVELS = _load_levels()
+
+
+def agency_level(key: str) -> str:
+    """The level an agency key opens with ("bo", "so", "chi cuc", "ubnd" ...), or "" when none is named."""
+    return next((level for name, level in LEVELS if key == name or key.startswith(name + " ")), "")
+
+
 @dataclass
 class AgencyMatcher:
     """Does a lookup ("so tai chinh", "Sở KH&ĐT", "ke hoach dau tu") name this agency?"""
@@ -419,6 +439,9 @@ class AgencyMatcher:
         qkey, nkey = agency_key(query), agency_key(name)
         if not qkey:
             return False
+        levels = agency_level(qkey), agency_level(nkey)
+        if all(levels) and levels[0] != levels[1]:
+            return False  # "Bộ Tài chính" asks for the ministry, not "Sở Tài chính"
         if qkey == nkey or self._resolve(query) == name:
             return True
         name_tokens = nkey.split(" ")
