@@ -20,6 +20,12 @@ from ingest.pipeline import DocumentParser
     ("hoàn thành chậm nhất là ngày 23 tháng 01 năm 2026.", "chậm nhất là ngày 23 tháng 01 năm 2026", "2026-01-23"),
     ("yêu cầu đến 30/5/2026 phải bàn giao toàn bộ mặt bằng", "đến 30/5/2026", "2026-05-30"),
     ("hoàn thành việc lập hồ sơ trong năm 2025", "trong năm 2025", "2025-12-31"),
+    # A time of day before the day.
+    ("báo cáo kết quả trước 14 giờ ngày 08 tháng 10 năm 2025.", "trước 14 giờ ngày 08 tháng 10 năm 2025",
+     "2025-10-08"),
+    ("gửi văn bản về Sở Nội vụ trước 16h00 ngày 20/11/2025", "trước 16h00 ngày 20/11/2025", "2025-11-20"),
+    ("nộp hồ sơ chậm nhất 10 giờ 30 phút, ngày 03/11/2025", "chậm nhất 10 giờ 30 phút, ngày 03/11/2025",
+     "2025-11-03"),
 ])
 def test_deadline_forms_parse_to_iso_dates(text, written, iso):
     found = [d for d in find_deadlines(text, 2024) if d.date]

@@ -2,8 +2,8 @@
 
 Handled forms, with the date each one stands for:
 
-- ``trước ngày 31/01/2024``, ``trước 28/02/2024``, ``chậm nhất ngày 15/5``, ``trước ngày 05 tháng 01 năm 2024``:
-  that day;
+- ``trước ngày 31/01/2024``, ``trước 28/02/2024``, ``chậm nhất ngày 15/5``, ``trước ngày 05 tháng 01 năm 2024``,
+  ``trước 14 giờ ngày 08 tháng 10 năm 2025``, ``trước 16h00 ngày 20/11/2025``: that day;
 - ``trong tháng 01/2024``, ``trong tháng 5 năm 2026``, ``hết tháng 3``: the month's last day
   (``trước tháng 5/2026``: the day before the month starts);
 - ``trong Quý II/2026``, ``Quý I năm 2024``, ``hết quý 3``: the quarter's last day;
@@ -40,9 +40,11 @@ _DAY = (r"(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4})
         r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
+# A time of day before the day: "trước 14 giờ ngày 08 tháng 10 năm 2025", "trước 16h00 ngày 20/11/2025".
+_TIME_OF_DAY = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s+(?:(?:vào|của)\s+)?(?=ngày|\d))?"
 _BEFORE_DAY = re.compile(
     r"(?P<w>trước|chậm nhất(?:\s+là)?(?:\s+vào)?|hạn(?:\s+chót|\s+cuối)?(?:\s+là)?|không quá|muộn nhất(?:\s+là)?)"
-    r"\s+(?:(?:vào\s+)?ngày\s+(?P<rd>\d{1,2})\s+(?:hằng|hàng|của)\s+(?:tháng|quý)(?:\s+(?:liền\s+kề|sau|tiếp\s+theo))?"
+    r"\s+" + _TIME_OF_DAY + r"(?:(?:vào\s+)?ngày\s+(?P<rd>\d{1,2})\s+(?:hằng|hàng|của)\s+(?:tháng|quý)(?:\s+(?:liền\s+kề|sau|tiếp\s+theo))?"
     r"|" + _DAY + ")", re.IGNORECASE)
 _UNTIL_DAY = re.compile(r"(?P<w>đến(?:\s+hết)?)\s+(?:" + _DAY + ")", re.IGNORECASE)
 _MONTH = re.compile(r"(?P<w>(?:chậm nhất\s+)?trong|trước|hết|cuối|đến hết|đến cuối|ngay trong)\s+tháng\s+(?P<m>\d{1,2})"
