@@ -165,7 +165,7 @@ def choose(rows: list[QuestionRows], scores: list[list[float]], prefer: float) -
             chosen_score.append(0.0)
             right.append(0)
             continue
-        i = pick(s, prefer)
+        i = 0 if r.composite else pick(s, prefer)  # as ExtractiveAnswerer.decide gives it
         chosen_score.append(s[i])
         right.append(r.y[i])
     return Choice(chosen_score, right)

@@ -176,7 +176,8 @@ class ExtractiveAnswerer(Answerer):
             return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason or "no passage",
                           confidence=0.0)
         scores = [model.scorer.predict(feature_vector(deliberation, c)) for c in deliberation.candidates]
-        chosen = pick(scores, model.prefer_extract)
+        # A composite answer is the hand rules' (see below); any other, the model's choice.
+        chosen = 0 if deliberation.composite else pick(scores, model.prefer_extract)
         confidence = round(model.calibration(scores[chosen]), 4)
         if deliberation.composite:
             # Too few such answers (lists, gathered task rows, signature blocks) to fit a threshold of their
