@@ -184,20 +184,23 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
     rows_dir.mkdir(parents=True, exist_ok=True)
     passages = int(options.get("passages", 3))
     target, folds = float(options.get("target_precision", 0.8)), int(options.get("folds", 5))
-    fitted = []
-    for window in options.get("window_chars", [700]):
-        rows: list = []
-        for tune_set in sets:
-            path = rows_dir / f"rows-{tune_set.name}-p{passages}-w{window}.jsonl"
-            if reuse_rows and path.exists():
+    windows = [int(w) for w in options.get("window_chars", [700])]
+    rows_by_window: dict[int, list] = {w: [] for w in windows}
+    for tune_set in sets:
+        paths = {w: rows_dir / f"rows-{tune_set.name}-p{passages}-w{w}.jsonl" for w in windows}
+        if reuse_rows and all(p.exists() for p in paths.values()):
+            for w, path in paths.items():
                 with open(path, encoding="utf-8") as fh:
-                    rows += [QuestionRows(**json.loads(line)) for line in fh]
-                continue
-            with tqdm(desc=f"{tune_set.name} (window {window})", unit="q", file=sys.stderr) as bar:
-                got = collect(tune_set, Settings(), cache_dir, window, passages,
-                              log=lambda m: click.echo(m, err=True), tick=bar.update)
-            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got), encoding="utf-8")
-            rows += got
+                    rows_by_window[w] += [QuestionRows(**json.loads(line)) for line in fh]
+            continue
+        with tqdm(desc=tune_set.name, unit="q", file=sys.stderr) as bar:
+            got = collect(tune_set, Settings(), cache_dir, windows, passages,
+                          log=lambda m: click.echo(m, err=True), tick=bar.update)
+        for w, path in paths.items():
+            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got[w]), encoding="utf-8")
+            rows_by_window[w] += got[w]
+    fitted = []
+    for window, rows in rows_by_window.items():
         if not rows:
             raise click.ClickException("no questions to fit on")
         model = fit(rows, target, folds, window, passages, Settings().retrieval_mode,

@@ -12,16 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.atomic import file_sha256
 from ingest.models import ParsedDocument
 from ingest.pipeline import DocumentParser, discover
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(parts: Iterable[str]) -> str:
@@ -48,7 +41,7 @@ class EvalCorpus:
         if not files:
             raise ValueError(f"no .txt, .pdf or .docx files under {', '.join(map(str, paths))}")
         return cls(name=", ".join(str(p) for p in paths), files=files,
-                   fingerprint=fingerprint(f"{f.name}:{file_digest(f)}" for f in files))
+                   fingerprint=fingerprint(f"{f.name}:{file_sha256(f)}" for f in files))
 
     @classmethod
     def from_data_file(cls, path: str | Path, build: Callable[[DocumentParser], list[ParsedDocument]],
@@ -56,7 +49,7 @@ class EvalCorpus:
         """Documents ``build`` makes from one data file; the fingerprint covers the file and the adapter code."""
         path = Path(path)
         return cls(name=str(path), build_documents=build,
-                   fingerprint=fingerprint([file_digest(path), file_digest(Path(adapter_file))]))
+                   fingerprint=fingerprint([file_sha256(path), file_sha256(Path(adapter_file))]))
 
     def documents(self, parser: DocumentParser) -> list[ParsedDocument]:
         """The parsed documents of a document corpus (a file corpus is ingested file by file instead)."""

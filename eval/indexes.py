@@ -17,7 +17,8 @@ from pathlib import Path
 
 import index
 import ingest
-from eval.corpus import EvalCorpus, file_digest, fingerprint
+from eval.corpus import EvalCorpus, fingerprint
+from index.atomic import file_sha256
 from qa_service.container import Container
 from qa_service.settings import Settings
 
@@ -25,8 +26,8 @@ from qa_service.settings import Settings
 # part of the index key, so a new ingestion setting invalidates cached indexes without being listed here.
 QUERY_TIME_SETTINGS = frozenset({
     "data_dir", "query_prefix", "retrieval_mode", "fusion", "dense_weight", "lexical_weight", "rrf_k",
-    "restore_tones", "date_boost", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb", "max_json_kb",
-    "search_window", "cors_origins", "answer_from_tasks", "answer_model",
+    "restore_tones", "date_boost", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb",
+    "max_json_kb", "search_window", "cors_origins", "answer_from_tasks", "answer_model",
 })
 # Index modules that only read the store; editing them does not call for a rebuild.
 QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py", "dates.py"})
@@ -38,7 +39,7 @@ def code_fingerprint() -> str:
     """Hash of the ingestion and index source code: a change there may change the chunks or postings."""
     files = sorted(p for pkg in (ingest, index) for p in Path(pkg.__file__).parent.rglob("*.py")
                    if not (pkg is index and p.name in QUERY_TIME_MODULES))
-    return fingerprint(f"{p.name}:{file_digest(p)}" for p in files)
+    return fingerprint(f"{p.name}:{file_sha256(p)}" for p in files)
 
 
 def index_settings(settings: Settings) -> dict:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from eval.corpus import EvalCorpus, file_digest, fingerprint
+from eval.corpus import EvalCorpus, fingerprint
 from eval.indexes import code_fingerprint
+from index.atomic import file_sha256
 from index.embedders import VectorEmbeddings
 from ingest.pipeline import DocumentParser, doc_id_for
 from qa_service.schemas import AskResponse, Citation, Passage
@@ -79,7 +80,7 @@ class NaivePipeline:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         # A document corpus is read through the product's parser, so its code is part of the key too.
-        parts = [corpus.fingerprint, embedder.model_id, file_digest(Path(__file__))]
+        parts = [corpus.fingerprint, embedder.model_id, file_sha256(Path(__file__))]
         key = fingerprint(parts if corpus.files else [*parts, code_fingerprint()])[:20]
         folder = Path(cache_dir) / f"naive-{key}"
         if (folder / "warnings.json").exists():

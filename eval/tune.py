@@ -34,7 +34,7 @@ from eval.datasets import Question, in_subset, question_group
 from eval.metrics import RIGHT_SHARE, key_fact_recall, risk_coverage
 from qa_service.answering.abstain import CHECKS
 from qa_service.answering.candidates import PASSAGE
-from qa_service.answering.features import FEATURE_NAMES, feature_vector
+from qa_service.answering.features import FEATURE_NAMES, Deliberation, feature_vector
 from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, pick
 from qa_service.container import Container
 from qa_service.service import MIN_PASSAGES
@@ -59,7 +59,7 @@ class TuneSet:
 
 @dataclass
 class QuestionRows:
-    """One question's candidates: feature rows, labels, their key-fact recall, and the hand rules' decision."""
+    """One question's candidates: feature rows, labels (right or not), kinds, and the hand rules' decision."""
 
     set: str
     id: str
@@ -87,27 +87,33 @@ def _container(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Call
     return ensure_index(data.corpus, base, cache_dir, log=log).container, data
 
 
-def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, window_chars: int, passages: int,
-            log: Callable[[str], None] = print, tick: Callable[[], None] | None = None) -> list[QuestionRows]:
-    """The candidate rows of every (text-form) question of one set, passages read ``window_chars`` around
-    their best unit."""
+def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, windows: list[int], passages: int,
+            log: Callable[[str], None] = print,
+            tick: Callable[[], None] | None = None) -> dict[int, list[QuestionRows]]:
+    """The candidate rows of every (text-form) question of one set, for each window (passages read that far
+    around their best unit); the store is opened and each question retrieved once for all windows."""
     container, data = _container(tune_set, settings, cache_dir, log)
-    questions = [q for q in data.questions if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
+    questions = [q for q in data.questions
+                 if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
     service, answerer = container.service, container.answerer
-    answerer.config = replace(answerer.config, candidate_passages=passages, window_chars=window_chars)
-    rows = []
+    rows: dict[int, list[QuestionRows]] = {w: [] for w in windows}
     for q in questions:
         hits = service.retrieve(q.question, k=max(service.top_k, MIN_PASSAGES))
-        deliberation = answerer.deliberate(q.question, hits)
-        labels = [int(q.answerable and (key_fact_recall(q, {"answer": c.answer.text}) or 0.0) >= RIGHT_SHARE)
-                  for c in deliberation.candidates]
-        rows.append(QuestionRows(tune_set.name, q.id, f"{tune_set.name}:{question_group(q)}", q.answerable,
-                                 [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
-                                 deliberation.verdict.abstain or not deliberation.candidates,
-                                 [c.kind for c in deliberation.candidates], deliberation.composite))
+        for window in windows:
+            answerer.config = replace(answerer.config, candidate_passages=passages, window_chars=window)
+            rows[window].append(_rows(tune_set.name, q, answerer.deliberate(q.question, hits)))
         if tick:
             tick()
     return rows
+
+
+def _rows(set_name: str, q: Question, deliberation: Deliberation) -> QuestionRows:
+    labels = [int(q.answerable and (key_fact_recall(q, {"answer": c.answer.text}) or 0.0) >= RIGHT_SHARE)
+              for c in deliberation.candidates]
+    return QuestionRows(set_name, q.id, f"{set_name}:{question_group(q)}", q.answerable,
+                        [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
+                        deliberation.verdict.abstain or not deliberation.candidates,
+                        [c.kind for c in deliberation.candidates], deliberation.composite)
 
 
 def data_hash(rows: Iterable[QuestionRows]) -> str:
@@ -178,12 +184,13 @@ def fit_calibration(score: list[float], right: list[int]) -> Calibration:
     return Calibration([float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_])
 
 
-def pick_threshold(confidence: list[float], right: list[int], target: float) -> tuple[float, bool]:
+def pick_threshold(confidence: list[float | None], right: list[int], target: float) -> tuple[float, bool]:
     """The lowest confidence at which the answered questions are right at least ``target`` of the time, and
-    whether the target was reached; otherwise ``target`` itself (answer only where p(right) >= target)."""
-    order = sorted(set(confidence))
+    whether the target was reached; otherwise ``target`` itself (answer only where p(right) >= target).
+    A question with no confidence (``None``: withheld whatever the threshold) is never answered."""
+    order = sorted({c for c in confidence if c is not None})
     for t in order:
-        answered = [r for c, r in zip(confidence, right) if c >= t]
+        answered = [r for c, r in zip(confidence, right) if c is not None and c >= t]
         if answered and sum(answered) / len(answered) >= target and len(answered) >= 10:
             return float(t), True
     return float(target), False
@@ -200,7 +207,7 @@ def choose_vetoes(confidence: list[float], right: list[int], failed: list[set[st
     vetoes: list[str] = []
     while True:
         allowed = [not (f & set(vetoes)) for f in failed]
-        threshold, reached = pick_threshold([c if ok else -1.0 for c, ok in zip(confidence, allowed)], right, target)
+        threshold, reached = pick_threshold([c if ok else None for c, ok in zip(confidence, allowed)], right, target)
         worst, worst_share = None, target
         for check in sorted({c for f in failed for c in f} - set(vetoes)):
             given = [r for c, r, f, ok in zip(confidence, right, failed, allowed)

@@ -166,3 +166,10 @@ def test_candidates_and_their_features(examples_container):
     tasks = "Sở Tài chính có những nhiệm vụ gì?"
     gathered = answerer.deliberate(tasks, service.retrieve(tasks, 10))
     assert gathered.composite and [c.kind for c in gathered.candidates] == ["extract"]
+
+
+def test_withheld_questions_never_set_the_threshold():
+    """Vetoed questions carry no confidence: the threshold is chosen among the others only."""
+    confidence = [None] * 30 + [0.2] * 5 + [0.9] * 10
+    right = [1] * 30 + [0] * 5 + [1] * 10
+    assert pick_threshold(confidence, right, 0.8) == (0.9, True)
