@@ -47,7 +47,7 @@ def ingest(corpus: Path, data_dir: Path) -> dict:
     outcomes = json.loads(stdout)["files"]
     megabytes = sum(f.stat().st_size for f in files) / 1e6
     chunks = sum(o["chunks"] for o in outcomes)
-    return {"files": len(outcomes), "indexed": sum(o["status"] in ("added", "replaced") for o in outcomes),
+    return {"files": len(outcomes), "indexed": sum(o["status"] in ("added", "replaced", "duplicate") for o in outcomes),
             "problems": [f"{o['source']}: {o['status']}" for o in outcomes if o["status"] in ("error", "flagged")],
             "megabytes": megabytes, "chunks": chunks, "seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime,
             "files_per_s": len(outcomes) / seconds,

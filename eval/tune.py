@@ -116,6 +116,16 @@ def _rows(set_name: str, q: Question, deliberation: Deliberation) -> QuestionRow
                         [c.kind for c in deliberation.candidates], deliberation.composite)
 
 
+def with_passages(rows: list[QuestionRows], passages: int) -> list[QuestionRows]:
+    """The rows as if collected with only the first ``passages`` passage candidates (they come in
+    retrieval order, and no feature depends on the other candidates)."""
+    out = []
+    for r in rows:
+        keep = [i for i, k in enumerate(r.kinds) if k != PASSAGE or r.kinds[:i].count(PASSAGE) < passages]
+        out.append(replace(r, x=[r.x[i] for i in keep], y=[r.y[i] for i in keep], kinds=[r.kinds[i] for i in keep]))
+    return out
+
+
 def data_hash(rows: Iterable[QuestionRows]) -> str:
     digest = hashlib.sha256()
     for r in rows:
@@ -158,23 +168,27 @@ def out_of_fold(rows: list[QuestionRows], c: float, folds: int) -> list[list[flo
 
 @dataclass
 class Choice:
-    """Per question, the chosen candidate's out-of-fold score and whether it is right (``None``: no candidate)."""
+    """Per question, the chosen candidate (``None``: no candidate), its out-of-fold score and whether it is right."""
 
+    index: list[int | None]
     score: list[float]
     right: list[int]
 
 
 def choose(rows: list[QuestionRows], scores: list[list[float]], prefer: float) -> Choice:
-    chosen_score, right = [], []
-    for r, s in zip(rows, scores):
-        if not s:
-            chosen_score.append(0.0)
-            right.append(0)
-            continue
-        i = 0 if r.composite else pick(s, prefer)  # as ExtractiveAnswerer.decide gives it
-        chosen_score.append(s[i])
-        right.append(r.y[i])
-    return Choice(chosen_score, right)
+    index = [None if not s else 0 if r.composite else pick(s, prefer)  # as ExtractiveAnswerer.choose gives it
+             for r, s in zip(rows, scores)]
+    return Choice(index, [0.0 if i is None else s[i] for i, s in zip(index, scores)],
+                  [0 if i is None else r.y[i] for i, r in zip(index, rows)])
+
+
+def failed_checks(rows: list[QuestionRows], index: list[int | None]) -> list[set[str]]:
+    """The hand checks that the selection or the chosen candidate's own words fail (no candidate: all), as
+    ``ExtractiveAnswerer.decide`` vetoes them."""
+    def failed(x: list[float], prefix: str) -> set[str]:
+        return {n for n in CHECKS if x[FEATURE_NAMES.index(f"{prefix}_{n}")]}
+    return [set(CHECKS) if i is None else failed(r.x[0], "fail") | failed(r.x[i], "cfail")
+            for r, i in zip(rows, index)]
 
 
 def fit_calibration(score: list[float], right: list[int]) -> Calibration:
@@ -260,7 +274,7 @@ def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_ch
     log(f"chosen C={c}, prefer_extract={prefer}; out-of-fold AUC of the chosen candidate's score {auc:.3f}")
     calibration = fit_calibration(choice.score, choice.right)
     confidence = [calibration(s) for s in choice.score]
-    failed = [{n for n in CHECKS if r.x and r.x[0][FEATURE_NAMES.index(f"fail_{n}")]} for r in rows]
+    failed = failed_checks(rows, choice.index)
     single = [i for i, r in enumerate(rows) if not r.composite]
     vetoes, threshold, reached = choose_vetoes([confidence[i] for i in single], [choice.right[i] for i in single],
                                                [failed[i] for i in single], target_precision)

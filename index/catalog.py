@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from index.dates import period_end
-from ingest.vietnamese import fold
 from ingest.models import ParsedDocument
+from ingest.versions import SAME_DOCUMENT, band_keys, numbered_apart, signature, similarity, version_role
+from ingest.vietnamese import fold
 
 
 @contextmanager
@@ -85,11 +86,21 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(content_hash);
+-- The bands of each document's MinHash signature (ingest.versions): documents sharing one are compared.
+CREATE TABLE IF NOT EXISTS doc_bands (
+    key TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS doc_bands_key ON doc_bands(key);
+CREATE INDEX IF NOT EXISTS doc_bands_doc ON doc_bands(doc_id);
 """
 # Columns added after the first release: (table, column, declaration). Older files gain them at open.
 MIGRATIONS = (
     ("documents", "fingerprint", "TEXT NOT NULL DEFAULT ''"),
     ("chunks", "kind", "TEXT NOT NULL DEFAULT 'text'"),
+    ("documents", "version_group", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "version_role", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "signature", "BLOB"),
 )
 
 DOC_FIELDS = ("doc_type", "number", "issuer", "province", "place", "date", "title", "signer")
@@ -118,9 +129,22 @@ class DocumentRecord:
     warnings: list[str] = field(default_factory=list)
     chunk_count: int = 0
     ingested_at: float = 0.0
+    version_group: str = ""  # the doc_id of the first stored version of the same text (see ingest.versions)
+    version_role: str = ""  # draft | issued | "" (unknown)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Versioning:
+    """Where a stored document stands among the versions of its text."""
+
+    group: str
+    role: str
+    closest: str = ""  # the most similar other stored document, when it is a version of the same text
+    similarity: float = 0.0
+    duplicate_of: str = ""  # another stored document with the same file bytes
 
 
 @dataclass
@@ -145,6 +169,8 @@ class ChunkRecord:
     text: str
     embed_text: str
     kind: str = "text"  # text | table | footnote
+    version_group: str = ""
+    version_role: str = ""
 
 
 _LIST_COLUMNS = ("recipients", "warnings")
@@ -164,7 +190,7 @@ def _row_to_document(row: sqlite3.Row) -> DocumentRecord:
 CHUNK_SELECT = """
 SELECT c.chunk_id, c.doc_id, d.source, d.title, d.doc_type, d.number, d.date, c.section, c.section_title,
        c.section_titles, c.page_start, c.page_end, c.char_start, c.char_end, c.lead_in, c.text, c.embed_text,
-       c.kind
+       c.kind, d.version_group, d.version_role
 FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
 """
 
@@ -277,18 +303,27 @@ class Catalog:
         rows = self._conn().execute(f"{DOCUMENT_SELECT} ORDER BY source").fetchall()
         return [_row_to_document(r) for r in rows]
 
-    def vectors_by_hash(self, doc_id: str) -> dict[str, np.ndarray]:
-        """Existing vectors of a document keyed by chunk content hash, to skip re-embedding."""
-        rows = self._conn().execute("SELECT content_hash, vector FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
-        return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
+    def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of any document whose chunk has one of these content hashes (a hash of the text
+        embedded), to skip re-embedding: a draft and its signed version share most passages."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):  # under SQLite's limit on bound parameters
+            batch = unique[i:i + 500]
+            rows = self._conn().execute(f"SELECT content_hash, vector FROM chunks WHERE content_hash IN "
+                                        f"({','.join('?' * len(batch))})", batch).fetchall()
+            found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
+        return found
 
     def fingerprint(self, doc_id: str) -> str | None:
         """The stored :func:`document_fingerprint` of a document (None when absent)."""
         row = self._conn().execute("SELECT fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def replace_document(self, doc: ParsedDocument, vectors: np.ndarray) -> tuple[list[int], list[int]]:
-        """Atomically replace a document and its chunks. Returns (removed chunk ids, new chunk ids)."""
+    def replace_document(self, doc: ParsedDocument, vectors: np.ndarray
+                         ) -> tuple[list[int], list[int], Versioning]:
+        """Atomically replace a document and its chunks, and place it among the versions of its text.
+        Returns (removed chunk ids, new chunk ids, its versioning)."""
         document, chunks = _document_row(doc), _chunk_rows(doc)
         with write_transaction(self._conn()) as conn:
             removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
@@ -306,8 +341,56 @@ class Catalog:
                     (*row, np.asarray(vector, dtype=np.float32).tobytes()),
                 )
                 added.append(cur.lastrowid)
+            versioning = self._place_version(conn, doc.doc_id, doc.source, doc.text, doc.meta.number,
+                                             doc.content_hash)
             self._bump(conn)
-        return removed, added
+        return removed, added, versioning
+
+    def _place_version(self, conn: sqlite3.Connection, doc_id: str, source: str, text: str, number: str,
+                       content_hash: str) -> Versioning:
+        """Store the document's signature, bands, version group and role (inside the caller's transaction)."""
+        sig = signature(text)
+        keys = band_keys(sig) if sig is not None else []
+        conn.execute("DELETE FROM doc_bands WHERE doc_id = ?", (doc_id,))
+        conn.executemany("INSERT INTO doc_bands(key, doc_id) VALUES (?, ?)", [(k, doc_id) for k in keys])
+        best, best_sim, best_group = "", 0.0, ""
+        if keys:
+            rows = conn.execute(
+                f"SELECT doc_id, version_group, signature, number FROM documents WHERE doc_id IN (SELECT DISTINCT doc_id "
+                f"FROM doc_bands WHERE key IN ({','.join('?' * len(keys))})) AND doc_id != ? AND length(signature) > 0",
+                (*keys, doc_id)).fetchall()
+            for other, group, blob, other_number in sorted(tuple(r) for r in rows):
+                if numbered_apart(number, other_number):
+                    continue
+                sim = similarity(sig, np.frombuffer(blob, dtype=np.uint32))
+                if sim > best_sim:
+                    best, best_sim, best_group = other, sim, group or other
+        same = best_sim >= SAME_DOCUMENT
+        twin = conn.execute("SELECT doc_id FROM documents WHERE content_hash = ? AND doc_id != ? AND content_hash != '' "
+                            "ORDER BY doc_id LIMIT 1", (content_hash, doc_id)).fetchone()
+        versioning = Versioning(best_group if same else doc_id, version_role(source, text, number),
+                                best if same else "", round(best_sim, 3) if same else 0.0, twin[0] if twin else "")
+        conn.execute("UPDATE documents SET version_group = ?, version_role = ?, signature = ? WHERE doc_id = ?",
+                     (versioning.group, versioning.role, b"" if sig is None else sig.tobytes(), doc_id))
+        return versioning
+
+    def place_unversioned(self) -> int:
+        """Give the documents stored before versions were tracked their signature and group; how many."""
+        pending = [r[0] for r in self._conn().execute(
+            "SELECT doc_id FROM documents WHERE signature IS NULL ORDER BY ingested_at, doc_id")]
+        for doc_id in pending:
+            with write_transaction(self._conn()) as conn:
+                row = conn.execute("SELECT source, text, number, content_hash FROM documents WHERE doc_id = ?",
+                                   (doc_id,)).fetchone()
+                if row is not None:
+                    self._place_version(conn, doc_id, *row)
+        return len(pending)
+
+    def versions(self, group: str) -> list[DocumentRecord]:
+        """The stored documents of one version group, issued versions first."""
+        rows = self._conn().execute(f"{DOCUMENT_SELECT} WHERE version_group = ? ORDER BY CASE version_role "
+                                    f"WHEN 'issued' THEN 0 WHEN '' THEN 1 ELSE 2 END, source", (group,)).fetchall()
+        return [_row_to_document(r) for r in rows]
 
     def remove_document(self, doc_id: str) -> list[int]:
         with write_transaction(self._conn()) as conn:

@@ -18,6 +18,7 @@ import numpy as np
 from index.catalog import ChunkRecord
 from index.dates import query_keys
 from index.store import NoticeStore
+from index.versions import collapse_versions
 from ingest.vietnamese import fold, has_diacritics
 
 
@@ -87,6 +88,7 @@ class ScoredChunk:
     lexical_score: float | None = None  # BM25 score, when the chunk was a lexical candidate
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    other_versions: list[str] = field(default_factory=list)  # files of other versions holding the same passage
 
 
 @dataclass
@@ -103,6 +105,8 @@ class RetrievalConfig:
         restore_tones: embed a query typed without tone marks after restoring them.
         date_boost: a query naming a day or month ("ngày 20/4/2026", "tháng 4/2026") multiplies the
             fused score of the passages whose document mentions it by ``1 + date_boost`` (0 turns it off).
+        collapse_versions: a passage that several versions of one document hold (a draft and its signed
+            file) is returned once, from the issued version, the others listed (:mod:`index.versions`).
     """
 
     mode: str = "hybrid"  # "hybrid" | "dense" | "lexical"
@@ -113,6 +117,7 @@ class RetrievalConfig:
     candidates: int = 50  # per retriever, before fusion
     restore_tones: bool = True
     date_boost: float = 1.0
+    collapse_versions: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in ("hybrid", "dense", "lexical"):
@@ -201,7 +206,8 @@ class HybridRetriever:
             fused = rrf_fuse([([i for i, _ in dense_hits], dense_weight),
                               ([i for i, _ in lexical_hits], lexical_weight)], cfg.rrf_k)
         self._boost_dated(query, fused)
-        order = sorted(fused, key=lambda i: -fused[i])[:k]
+        # Collapsing versions may merge some of the first k: read further down so k remain.
+        order = sorted(fused, key=lambda i: -fused[i])[:2 * k if cfg.collapse_versions else k]
         records = self.store.chunks(order)
         dense_info = {i: (r, s) for r, (i, s) in enumerate(dense_hits, start=1)}
         lexical_info = {i: (r, s) for r, (i, s) in enumerate(lexical_hits, start=1)}
@@ -213,8 +219,10 @@ class HybridRetriever:
             results.append(ScoredChunk(records[chunk_id], fused[chunk_id],
                                        dense_score=d[1] if d else None, lexical_score=lx[1] if lx else None,
                                        dense_rank=d[0] if d else None, lexical_rank=lx[0] if lx else None))
+        if cfg.collapse_versions:
+            results = collapse_versions(results)
         timings["fusion_ms"] = (time.perf_counter() - t) * 1000
-        return results
+        return results[:k]
 
     def _boost_dated(self, query: str, fused: dict[int, float]) -> None:
         """Lift the candidates whose document mentions the day or month the query names (see :mod:`index.dates`),

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.catalog import Catalog, ChunkRecord, DocumentRecord, document_fingerprint, write_transaction
+from index.catalog import (
+    Catalog, ChunkRecord, DocumentRecord, Versioning, document_fingerprint, write_transaction,
+)
 from index.dates import iso_key, mentioned_keys
 from index.dense import DenseIndex
 from index.embedders import VectorEmbeddings
@@ -43,6 +45,7 @@ class UpsertResult:
     status: str  # "added" | "replaced" | "unchanged" | "kept" (an unreadable version did not replace a readable one)
     chunks: int
     embedded: int  # chunks that needed a new embedding
+    versioning: Versioning | None = None  # where an added or replaced document stands among versions of its text
 
 
 @dataclass
@@ -86,6 +89,7 @@ class NoticeStore:
         self._date_keys_generation = -1
         with self.write_lock(refresh=False):
             self._remove_temp_files()
+            self.catalog.place_unversioned()  # a store written before versions were tracked
             self.refresh()
 
     # -- consistency -------------------------------------------------------------------------
@@ -220,7 +224,8 @@ class NoticeStore:
 
         The fingerprint covers the file hash and everything parsed from it, so an unchanged file adds
         nothing, while a changed file (or a parser upgrade that changes its chunks) replaces its chunks;
-        chunks whose content hash is already stored for the document keep their vectors. Embedding
+        chunks whose content hash is already stored (for this document or another version of it) reuse
+        the stored vector. Embedding
         happens before the write lock is taken, so searches and other writers are not held up by it.
         """
         fingerprint = document_fingerprint(doc)
@@ -235,7 +240,7 @@ class NoticeStore:
                 # A scan without text (or a damaged copy) uploaded under a stored document's name must not
                 # wipe the passages users search: the readable version stays until a readable one replaces it.
                 return UpsertResult(doc.doc_id, "kept", existing.chunk_count, 0)
-            removed, added = self.catalog.replace_document(doc, vectors)
+            removed, added, versioning = self.catalog.replace_document(doc, vectors)
             generation = self.catalog.generation
             self.dense.remove(removed)
             self.dense.add(np.array(added, dtype=np.int64), vectors)
@@ -243,11 +248,12 @@ class NoticeStore:
             for chunk_id, chunk in zip(added, doc.chunks):
                 self.lexical.add(chunk_id, chunk.embed_text)
             self.dense.generation = self.lexical.generation = generation
-            return UpsertResult(doc.doc_id, "replaced" if existing else "added", len(doc.chunks), embedded)
+            return UpsertResult(doc.doc_id, "replaced" if existing else "added", len(doc.chunks), embedded,
+                                versioning)
 
     def _vectors(self, doc: ParsedDocument) -> tuple[np.ndarray, int]:
         """Vectors of the document's chunks (stored ones reused by content hash) and how many were embedded."""
-        known = self.catalog.vectors_by_hash(doc.doc_id)
+        known = self.catalog.vectors_by_hash([c.content_hash for c in doc.chunks])
         todo = [i for i, c in enumerate(doc.chunks) if c.content_hash not in known]
         fresh = self.embedder.encode_passages([doc.chunks[i].embed_text for i in todo]) if todo else None
         vectors = np.zeros((len(doc.chunks), self._dim()), dtype=np.float32)

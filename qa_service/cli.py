@@ -159,12 +159,32 @@ def docs() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def docs_list(ctx: click.Context, as_json: bool) -> None:
+    """The stored documents; versions of one text (drafts, the signed file, copies) are listed together,
+    the issued version first, the others indented under it."""
     documents = _container(ctx).store.documents()
     if as_json:
         _print_json([d.to_dict() for d in documents])
         return
+    for group in version_groups(documents):
+        for i, d in enumerate(group):
+            lead = "  └ " if i else ""
+            role = f" [{ROLE_LABELS.get(d.version_role, d.version_role)}]" if len(group) > 1 else ""
+            click.echo(f"{lead}{d.doc_id}  {d.status:9} {d.chunk_count:5} chunks  {d.source}{role}  "
+                       f"{d.doc_type} {d.number} {d.date}")
+
+
+ROLE_LABELS = {"issued": "issued", "draft": "draft", "": "version"}
+_ROLE_ORDER = {"issued": 0, "": 1, "draft": 2}
+
+
+def version_groups(documents: list) -> list[list]:
+    """The documents grouped by version group, in the order of each group's first source; the issued
+    version first within a group."""
+    groups: dict[str, list] = {}
     for d in documents:
-        click.echo(f"{d.doc_id}  {d.status:9} {d.chunk_count:5} chunks  {d.source}  {d.doc_type} {d.number} {d.date}")
+        groups.setdefault(d.version_group or d.doc_id, []).append(d)
+    ordered = [sorted(g, key=lambda d: (_ROLE_ORDER.get(d.version_role, 1), d.source)) for g in groups.values()]
+    return sorted(ordered, key=lambda g: min(d.source for d in g))
 
 
 def _resolve(store, key: str):

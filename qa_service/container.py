@@ -66,7 +66,8 @@ class Container:
         return HybridRetriever(self.store, RetrievalConfig(mode=s.retrieval_mode, dense_weight=s.dense_weight,
                                                            lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
                                                            candidates=s.candidates, fusion=s.fusion,
-                                                           restore_tones=s.restore_tones, date_boost=s.date_boost))
+                                                           restore_tones=s.restore_tones, date_boost=s.date_boost,
+                                                           collapse_versions=s.collapse_versions))
 
     @cached_property
     def answerer(self):

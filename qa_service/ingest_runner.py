@@ -38,10 +38,13 @@ def store_write_failure(exc: BaseException) -> tuple[bool, str]:
 class FileOutcome:
     path: str
     source: str
-    status: str  # added | replaced | unchanged | flagged | error
+    status: str  # added | replaced | duplicate (added; the same bytes are stored as another file) | unchanged
+    #              | flagged | error
     chunks: int = 0
     doc_id: str = ""
     message: str = ""
+    version_of: str = ""  # the stored file it is another version (or a copy) of
+    version_role: str = ""  # draft | issued | "" (unknown)
 
 
 @dataclass
@@ -58,7 +61,10 @@ class IngestReport:
         return self.count("error") == 0 and not self.warnings
 
     def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "unchanged", "flagged", "error") if self.count(s)]
+        parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "duplicate", "unchanged", "flagged", "error")
+                 if self.count(s)]
+        versions = sum(1 for f in self.files if f.version_of and f.status != "duplicate")
+        parts += [f"{versions} of them versions of a stored file"] if versions else []
         types = Counter(Path(p).suffix.lower() or "(no extension)" for p in self.skipped)
         skipped = (f"; {len(self.skipped)} skipped, of a type not read (" +
                    ", ".join(f"{t} {n}" for t, n in types.most_common()) + ")") if self.skipped else ""
@@ -123,5 +129,15 @@ class IngestRunner:
                 self.facts.sync(doc)  # no-op when the document's facts are current
             except Exception as exc:  # noqa: BLE001  the document is stored; only its task/indicator rows are missing
                 warnings.append(f"facts not extracted: {exc}")
-        return FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id,
-                           message="; ".join(warnings))
+        outcome = FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id)
+        if (v := result.versioning) is not None:
+            outcome.version_role = v.role
+            other = self.store.catalog.document(v.duplicate_of or v.closest) if v.duplicate_of or v.closest else None
+            outcome.version_of = other.source if other else ""
+            if v.duplicate_of and other and status == "added":
+                outcome.status = "duplicate"
+                warnings.append(f"the same file as {other.source}: stored and linked as a copy")
+            elif other:
+                warnings.append(f"a version of {other.source} (similarity {v.similarity:.2f})")
+        outcome.message = "; ".join(warnings)
+        return outcome

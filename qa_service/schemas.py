@@ -28,6 +28,8 @@ class Passage(BaseModel):
     chunk_id: int = 0
     char_start: int = Field(0, description="Where the passage starts in the document text (code points).")
     char_end: int = 0
+    other_versions: list[str] = Field(default_factory=list, description="Files of other versions of the document "
+                                      "(a draft, a copy) that hold the same passage.")
 
 
 class Citation(BaseModel):
@@ -47,6 +49,8 @@ class Citation(BaseModel):
     char_start: int = Field(0, description="Where the quoted words start in the document text (code points); "
                                            "with char_end, what GET /v1/documents/{doc_id} text to highlight.")
     char_end: int = 0
+    other_versions: list[str] = Field(default_factory=list, description="Files of other versions of the document "
+                                      "that hold the same passage.")
 
 
 class DocumentFilters(BaseModel):
@@ -204,6 +208,9 @@ class DocumentSummary(BaseModel):
     chunk_count: int = 0
     ingested_at: float = 0.0
     warnings: list[str] = Field(default_factory=list)
+    version_group: str = Field("", description="The doc_id of the first stored version of the same text; "
+                                               "documents sharing it are versions (drafts, signed, copies).")
+    version_role: str = Field("", description='"draft", "issued" or "" (not known).')
 
 
 class DocumentList(BaseModel):
@@ -245,10 +252,13 @@ class Facets(BaseModel):
 
 class UploadOutcome(BaseModel):
     source: str = Field(description="The (sanitised) file name the document is stored under.")
-    status: Literal["added", "replaced", "unchanged", "flagged", "error"]
+    status: Literal["added", "replaced", "duplicate", "unchanged", "flagged", "error"] = Field(
+        description='"duplicate": stored, and the same file bytes are already stored under another name.')
     chunks: int = 0
     doc_id: str = ""
     message: str = ""
+    version_of: str = Field("", description="The stored file this one is another version (or a copy) of.")
+    version_role: str = Field("", description='"draft", "issued" or "" (not known).')
 
 
 class UploadResponse(BaseModel):

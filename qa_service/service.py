@@ -17,7 +17,8 @@ def to_passage(hit: ScoredChunk) -> Passage:
     return Passage(doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
                    section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=c.text,
                    score=round(hit.score, 6), doc_type=c.doc_type, number=c.number, date=c.date,
-                   chunk_id=c.chunk_id, char_start=c.char_start, char_end=c.char_end)
+                   chunk_id=c.chunk_id, char_start=c.char_start, char_end=c.char_end,
+                   other_versions=hit.other_versions)
 
 
 def to_citation(quote: CitedQuote) -> Citation:
@@ -33,7 +34,7 @@ def to_citation(quote: CitedQuote) -> Citation:
     return Citation(marker=quote.marker, doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
                     section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=quote.quote,
                     doc_type=c.doc_type, number=c.number, date=c.date, chunk_id=c.chunk_id,
-                    char_start=start, char_end=end)
+                    char_start=start, char_end=end, other_versions=quote.hit.other_versions)
 
 
 class QAService:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     restore_tones: bool = Field(True, description="Embed queries typed without tone marks with the marks restored.")
     date_boost: float = Field(1.0, ge=0.0, description="A question naming a day or month lifts the passages of "
                               "documents that mention it: fused score x (1 + date_boost); 0 turns it off.")
+    collapse_versions: bool = Field(True, description="A passage that several versions of one document hold (a "
+                                    "draft, the signed file, a copy) is returned once, from the issued version.")
     candidates: int = 50
     top_k: int = 10
 

@@ -53,6 +53,26 @@ def test_changed_file_replaces_its_chunks_and_reuses_unchanged_vectors(tmp_path)
     assert not any("31/01/2025" in h.chunk.text for h in container.retriever.search("31/01/2025", k=10))
 
 
+def test_another_version_of_a_document_reuses_the_vectors_of_the_passages_it_shares(tmp_path):
+    container = make_container(tmp_path / "store")
+    text = TXT.read_text(encoding="utf-8")
+    (tmp_path / "draft.txt").write_text(text, encoding="utf-8")
+    container.ingest_runner.ingest_paths([tmp_path / "draft.txt"])
+    stored = container.store.catalog.count_chunks()
+
+    signed = DocumentParser().parse_bytes(text.replace("31/01/2025", "15/02/2025").encode("utf-8"), "signed.txt")
+    result = container.store.upsert(signed)
+    assert result.status == "added" and result.chunks == stored
+    assert 0 < result.embedded < result.chunks  # only the edited passage is embedded; the rest come from the draft
+    assert result.versioning.closest == container.store.documents()[0].doc_id and result.versioning.similarity > 0.9
+    assert result.versioning.role == "issued" and not result.versioning.duplicate_of
+    # A reused vector is the embedder's vector for that passage, not a neighbour's.
+    chunk = next(c for c in signed.chunks if "15/02/2025" not in c.embed_text)
+    expected = container.store.embedder.encode_passages([chunk.embed_text])[0]
+    assert np.allclose(container.store.catalog.vectors_by_hash([chunk.content_hash])[chunk.content_hash], expected,
+                       atol=1e-5)
+
+
 def test_remove_drops_vectors_postings_and_metadata(tmp_path):
     container = make_container(tmp_path / "store")
     container.ingest_runner.ingest_paths([EXAMPLES])
@@ -136,3 +156,60 @@ def test_ivf_index_searches_filters_removes_and_persists(tmp_path):
     loaded.remove([110])  # removal still works after a reload
     assert loaded.size == 2997
     assert DenseIndex.kind_for(10) == "flat" and DenseIndex.kind_for(10_000_000) == "ivf"
+
+
+def test_versions_of_one_text_are_grouped_and_searched_once_from_the_issued_version(tmp_path):
+    container = make_container(tmp_path / "store")
+    text = TXT.read_text(encoding="utf-8")
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    draft = "DỰ THẢO\n" + text  # the stamp a draft carries above its header
+    (folder / "DU THAO thong bao.txt").write_text(draft, encoding="utf-8")
+    (folder / "thong bao (ban ky).txt").write_text(text.replace("31/01/2025", "15/02/2025"), encoding="utf-8")
+    (folder / "copy.txt").write_text(draft, encoding="utf-8")  # the draft's bytes under another name
+    shutil.copy(EXAMPLES / "KH_42_chuyen_doi_so_2025.docx", folder / "other.docx")
+    report = container.ingest_runner.ingest_paths([folder])
+    by_name = {f.source: f for f in report.files}
+    assert by_name["copy.txt"].status == "duplicate" and by_name["copy.txt"].version_of == "DU THAO thong bao.txt"
+    assert by_name["thong bao (ban ky).txt"].status == "added" and by_name["thong bao (ban ky).txt"].version_of
+    assert by_name["other.docx"].status == "added" and not by_name["other.docx"].version_of
+    assert "1 duplicate" in report.summary() and "versions of a stored file" in report.summary()
+    docs = {d.source: d for d in container.store.documents()}
+    assert len({docs[n].version_group for n in ("DU THAO thong bao.txt", "thong bao (ban ky).txt", "copy.txt")}) == 1
+    assert docs["other.docx"].version_group != docs["copy.txt"].version_group
+    assert (docs["DU THAO thong bao.txt"].version_role, docs["thong bao (ban ky).txt"].version_role) == ("draft", "issued")
+
+    query = "hạn báo cáo kịch bản thu ngân sách"
+    hits = container.retriever.search(query, k=5)
+    top = hits[0]
+    assert top.chunk.source == "thong bao (ban ky).txt" and "15/02/2025" in top.chunk.text
+    assert sorted(top.other_versions) == ["DU THAO thong bao.txt", "copy.txt"]
+    # The same passage is not returned again from another version; without collapsing, the three copies are.
+    assert sum("kịch bản thu" in h.chunk.text and h.chunk.version_group == top.chunk.version_group
+               for h in hits) == 1
+    container.retriever.config.collapse_versions = False
+    sources = {h.chunk.source for h in container.retriever.search(query, k=5)}
+    assert {"DU THAO thong bao.txt", "thong bao (ban ky).txt", "copy.txt"} <= sources
+    # Nothing is dropped: every file is a stored document, and removing the issued one leaves the others.
+    assert len(container.store.documents()) == 4
+    container.store.remove(docs["thong bao (ban ky).txt"].doc_id)
+    container.retriever.config.collapse_versions = True
+    assert container.retriever.search(query, k=3)[0].chunk.source in {"DU THAO thong bao.txt", "copy.txt"}
+
+
+def test_a_store_written_before_versions_were_tracked_gets_its_groups_at_open(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "store"
+    container = make_container(data)
+    (tmp_path / "a.txt").write_text(TXT.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TXT.read_text(encoding="utf-8") + "\nBổ sung.", encoding="utf-8")
+    container.ingest_runner.ingest_paths([tmp_path / "a.txt", tmp_path / "b.txt"])
+    container.store.close()
+    conn = sqlite3.connect(data / "catalog.sqlite3")
+    conn.execute("UPDATE documents SET signature = NULL, version_group = '', version_role = ''")
+    conn.execute("DELETE FROM doc_bands")
+    conn.commit()
+    conn.close()
+    groups = {d.version_group for d in make_container(data).store.documents()}
+    assert len(groups) == 1 and "" not in groups

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qa_service.answering.question import DATE, NUMBER, QuestionAnalysis
-from qa_service.answering.scoring import ScoredUnit, Selection, counted_match, number_fit
+from qa_service.answering.scoring import Selection, counted_match, number_fit
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,6 @@ class AbstentionPolicy:
         checks.append(("year", f"the passage speaks of another year than {'/'.join(sorted(analysis.years))}"
                        if best.year_conflict else ""))
         return checks
-
-    def missing_answer(self, analysis: QuestionAnalysis, scored: ScoredUnit) -> str:
-        """The kind of fact the question asks for, when one unit (a candidate answer) does not state it."""
-        return self._missing_answer(analysis, f"{scored.unit.folded} {scored.unit.folded_lead}", [scored.unit])
 
     @staticmethod
     def _missing_answer(analysis: QuestionAnalysis, quoted: str, units) -> str:

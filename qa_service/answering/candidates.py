@@ -8,8 +8,9 @@ the answer, picks one and abstains when even the best is unlikely to be right.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from qa_service.answering.abstain import Verdict
 from qa_service.answering.base import QUOTE_JOINER, Answer, CitedQuote
 from qa_service.answering.scoring import ScoredUnit, UnitScorer
 from qa_service.answering.units import Unit
@@ -24,14 +25,15 @@ class Candidate:
     """One possible answer: its kind, the answer it would give, and how the unit scorer reads its words.
 
     ``scored`` is the candidate's text scored as one unit (an extract: its best unit); ``rank`` is the
-    retrieval rank of the passage it quotes (0 = best).
+    retrieval rank of the passage it quotes (0 = best); ``verdict`` the hand checks run on its own words
+    (the extract and its span: the selection's verdict).
     """
 
     kind: str
     answer: Answer
     scored: ScoredUnit
     rank: int
-    lacks: str = ""  # the kind of fact asked that its words do not state (``AbstentionPolicy.missing_answer``)
+    verdict: Verdict = field(default_factory=lambda: Verdict(False))
 
 
 def passage_window(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:

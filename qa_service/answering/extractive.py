@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from index.retriever import ScoredChunk, SearchFilters
 from qa_service.answering.abstain import AbstentionPolicy
 from qa_service.answering.base import NOT_FOUND_VI, QUOTE_JOINER, Answer, Answerer, CitedQuote, StatementSource
-from qa_service.answering.candidates import EXTRACT, SPAN, Candidate, passage_candidates
+from qa_service.answering.candidates import EXTRACT, PASSAGE, SPAN, Candidate, passage_candidates
 from qa_service.answering.claims import ClaimChecker
 from qa_service.answering.closed import ClosedFormAnswerer
 from qa_service.answering.context import DocumentContext, NoContext
@@ -27,7 +27,7 @@ from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import (
     AGENCY, DATE, LIST, LIST_KIND, NUMBER, SIGNER, QuestionAnalysis, analyze, folded,
 )
-from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, select
+from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, alone, select
 from qa_service.answering.spans import focus
 from qa_service.answering.units import states_agency
 from qa_service.answering.units import Unit, place_statement, split_units
@@ -151,7 +151,9 @@ class ExtractiveAnswerer(Answerer):
             deliberation.candidates += passage_candidates(scorer, scored, self.config.candidate_passages,
                                                           self.config.window_chars)
         for candidate in deliberation.candidates:
-            candidate.lacks = self.abstention.missing_answer(analysis, candidate.scored)
+            # A passage read whole may answer where the selection failed a check, or fail one it passed.
+            candidate.verdict = (self.abstention.judge(analysis, alone(scorer, candidate.scored))
+                                 if candidate.kind == PASSAGE else verdict)
         return deliberation
 
     # -- answer ------------------------------------------------------------------------------
@@ -167,18 +169,22 @@ class ExtractiveAnswerer(Answerer):
             return deliberation.candidates[0].answer
         return self.decide(deliberation)
 
+    def choose(self, deliberation: Deliberation) -> tuple[int, float]:
+        """The index of the candidate the model gives and its raw score (a composite answer: the hand rules')."""
+        scores = [self.model.scorer.predict(feature_vector(deliberation, c)) for c in deliberation.candidates]
+        chosen = 0 if deliberation.composite else pick(scores, self.model.prefer_extract)
+        return chosen, scores[chosen]
+
     def decide(self, deliberation: Deliberation) -> Answer:
-        """The model's choice among the candidates, withheld when a check the model vetoes failed, or when its
-        calibrated confidence is below the model's threshold (the reason then names the first hand check
-        that failed, if one did)."""
+        """The model's choice among the candidates, withheld when a check the model vetoes failed on the
+        selection or on the chosen candidate's own words, or when its calibrated confidence is below the
+        model's threshold (the reason then names the first hand check that failed, if one did)."""
         model = self.model
         if not deliberation.candidates:
             return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason or "no passage",
                           confidence=0.0)
-        scores = [model.scorer.predict(feature_vector(deliberation, c)) for c in deliberation.candidates]
-        # A composite answer is the hand rules' (see below); any other, the model's choice.
-        chosen = 0 if deliberation.composite else pick(scores, model.prefer_extract)
-        confidence = round(model.calibration(scores[chosen]), 4)
+        chosen, score = self.choose(deliberation)
+        confidence = round(model.calibration(score), 4)
         if deliberation.composite:
             # Too few such answers (lists, gathered task rows, signature blocks) to fit a threshold of their
             # own, and the fact-recall label measures their completeness rather than their truth: the hand
@@ -186,10 +192,15 @@ class ExtractiveAnswerer(Answerer):
             if deliberation.verdict.abstain:
                 return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason, confidence=confidence)
             return replace(deliberation.candidates[0].answer, confidence=confidence)
-        if set(model.vetoes) & set(deliberation.verdict.failed):
-            return Answer(NOT_FOUND_VI, abstained=True, reason=deliberation.verdict.reason, confidence=confidence)
+        # A vetoed check failing on the selection or on the chosen candidate's own words withholds the answer
+        # (on the validation folds, vetoing on the selection alone or the candidate alone answered wrongly
+        # more often; see docs/answering.md).
+        verdicts = (deliberation.candidates[chosen].verdict, deliberation.verdict)
+        vetoed = next((v for v in verdicts if set(model.vetoes) & set(v.failed)), None)
+        if vetoed is not None:
+            return Answer(NOT_FOUND_VI, abstained=True, reason=vetoed.reason, confidence=confidence)
         if confidence < model.threshold:
-            why = deliberation.verdict.reason or "no candidate likely enough to answer"
+            why = next((v.reason for v in verdicts if v.reason), "no candidate likely enough to answer")
             return Answer(NOT_FOUND_VI, abstained=True, reason=f"{why} (confidence {confidence:.2f})",
                           confidence=confidence)
         answer = deliberation.candidates[chosen].answer

@@ -115,7 +115,7 @@ FEATURES: dict[str, Feature] = {
     "c_phrase": lambda e, c: c.scored.phrase_share,
     "c_facet": _facet_mean,
     "c_facet_absent": lambda e, c: float(any(v == 0.0 for v in c.scored.facets.values())),
-    "c_lacks_asked": lambda e, c: float(bool(c.lacks)),
+    **{f"cfail_{name}": (lambda e, c, name=name: float(name in c.verdict.failed)) for name in CHECKS},
     **{f"c_missing_{kind}": (lambda e, c, kinds=kinds: _missing(c, kinds)) for kind, kinds in MISSING_KINDS.items()},
     "c_local_missing": lambda e, c: float(min(len(c.scored.local_missing), 3)),
     "c_agencies_missing": lambda e, c: float(min(len(c.scored.agencies_missing), 3)),

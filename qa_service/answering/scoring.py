@@ -143,6 +143,12 @@ class Selection:
         return list(dict.fromkeys(s.unit.hit.chunk.doc_id for s in self.units))
 
 
+def alone(scorer: "UnitScorer", scored: ScoredUnit) -> Selection:
+    """One unit as a selection by itself: how a candidate answer is judged on its own words."""
+    return Selection(units=[scored], coverage=scorer.coverage(scored.credits), topic=scorer.topic(scored.credits),
+                     best=scored)
+
+
 class UnitScorer:
     """Scores units against one question.
 

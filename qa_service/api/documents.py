@@ -47,7 +47,7 @@ KEY = {401: {"model": ErrorResponse}}
 def upload(files: Annotated[list[UploadFile], File(description="One or more .pdf, .docx, .doc or .txt files.")],
            container: Container = Depends(get_container)) -> JSONResponse:
     """Ingest uploaded files (multipart field ``files``). Each file gets its own outcome: ``added``,
-    ``replaced``, ``unchanged``, ``flagged`` (stored, not searchable, e.g. a scan without OCR) or ``error``
+    ``replaced``, ``duplicate`` (stored; the same bytes are stored under another name), ``unchanged``, ``flagged`` (stored, not searchable, e.g. a scan without OCR) or ``error``
     with a message. The status is 201 when something was stored, 200 when nothing changed, 207 when
     only some files failed, and 413/415/422 when every file failed for that reason."""
     limit = int(container.settings.max_upload_mb * 1024 * 1024)
@@ -68,7 +68,8 @@ def upload(files: Annotated[list[UploadFile], File(description="One or more .pdf
         report.files.append(outcome)
         statuses.append(status)
     body = UploadResponse(
-        files=[UploadOutcome(source=o.source, status=o.status, chunks=o.chunks, doc_id=o.doc_id, message=o.message)
+        files=[UploadOutcome(source=o.source, status=o.status, chunks=o.chunks, doc_id=o.doc_id, message=o.message,
+                             version_of=o.version_of, version_role=o.version_role)
                for o in report.files],
         summary=report.summary(),
         detail="; ".join(f"{o.source}: {o.message}" for o in report.files if o.status == "error"))

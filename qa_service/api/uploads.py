@@ -50,7 +50,7 @@ def check_type(name: str) -> None:
 
 def outcome_status(status: str) -> int:
     """The HTTP status of one file's ingest status: 201 stored, 200 unchanged or flagged, 422 unreadable."""
-    return {"added": 201, "replaced": 201, "error": 422}.get(status, 200)
+    return {"added": 201, "replaced": 201, "duplicate": 201, "error": 422}.get(status, 200)
 
 
 def upload_status(statuses: list[int]) -> int:
