@@ -366,10 +366,12 @@ class Catalog:
                 if sim > best_sim:
                     best, best_sim, best_group = other, sim, group or other
         same = best_sim >= SAME_DOCUMENT
-        twin = conn.execute("SELECT doc_id FROM documents WHERE content_hash = ? AND doc_id != ? AND content_hash != '' "
-                            "ORDER BY doc_id LIMIT 1", (content_hash, doc_id)).fetchone()
-        versioning = Versioning(best_group if same else doc_id, version_role(source, text, number),
-                                best if same else "", round(best_sim, 3) if same else 0.0, twin[0] if twin else "")
+        twin = conn.execute("SELECT doc_id, version_group FROM documents WHERE content_hash = ? AND doc_id != ? "
+                            "AND content_hash != '' ORDER BY doc_id LIMIT 1", (content_hash, doc_id)).fetchone()
+        # The same bytes are the same document, even a scan without words to compare.
+        group = best_group if same else (twin[1] or twin[0]) if twin else doc_id
+        versioning = Versioning(group, version_role(source, text, number), best if same else "",
+                                round(best_sim, 3) if same else 0.0, twin[0] if twin else "")
         conn.execute("UPDATE documents SET version_group = ?, version_role = ?, signature = ? WHERE doc_id = ?",
                      (versioning.group, versioning.role, b"" if sig is None else sig.tobytes(), doc_id))
         return versioning
@@ -385,12 +387,6 @@ class Catalog:
                 if row is not None:
                     self._place_version(conn, doc_id, *row)
         return len(pending)
-
-    def versions(self, group: str) -> list[DocumentRecord]:
-        """The stored documents of one version group, issued versions first."""
-        rows = self._conn().execute(f"{DOCUMENT_SELECT} WHERE version_group = ? ORDER BY CASE version_role "
-                                    f"WHEN 'issued' THEN 0 WHEN '' THEN 1 ELSE 2 END, source", (group,)).fetchall()
-        return [_row_to_document(r) for r in rows]
 
     def remove_document(self, doc_id: str) -> list[int]:
         with write_transaction(self._conn()) as conn:

@@ -44,8 +44,8 @@ def collapse_versions(hits: Sequence["ScoredChunk"], same_passage: float = SAME_
     clusters: list[list[tuple["ScoredChunk", set[str]]]] = []
     for hit in hits:
         words, group = _words(hit), hit.chunk.version_group
+        # A cluster holds one passage per version: two passages of one document are never merged.
         home = next((c for c in clusters if group and c[0][0].chunk.version_group == group
-                     and c[0][0].chunk.doc_id != hit.chunk.doc_id
                      and all(h.chunk.doc_id != hit.chunk.doc_id for h, _ in c)
                      and _same(c[0][1], words, same_passage)), None)
         if home is None:
