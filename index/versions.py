@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ingest.versions import ROLE_ORDER
 from ingest.vietnamese import tokenize
 
 if TYPE_CHECKING:
     from index.retriever import ScoredChunk
 
 SAME_PASSAGE = 0.8  # word-set Jaccard from which two passages of versions of one text are the same passage
-_ROLE_RANK = {"issued": 0, "": 1, "draft": 2}
 
 
 def _words(hit: "ScoredChunk") -> set[str]:
@@ -58,7 +58,7 @@ def collapse_versions(hits: Sequence["ScoredChunk"], same_passage: float = SAME_
             out.append(cluster[0][0])
             continue
         first = cluster[0][0]
-        kept = min((h for h, _ in cluster), key=lambda h: _ROLE_RANK.get(h.chunk.version_role, 1))
+        kept = min((h for h, _ in cluster), key=lambda h: ROLE_ORDER.get(h.chunk.version_role, 1))
         others = [h.chunk.source for h, _ in cluster if h is not kept]
         out.append(replace(kept, score=first.score, other_versions=list(dict.fromkeys(others))))
     return out

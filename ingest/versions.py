@@ -28,12 +28,12 @@ NUM_HASHES = 64
 BANDS = 16  # of NUM_HASHES // BANDS values each: pairs above ~0.5 similarity share a band almost surely
 SAME_DOCUMENT = 0.8  # estimated similarity from which two texts are versions of one document (docs/retrieval.md)
 
-_MASK = (1 << 64) - 1
 _rng = np.random.default_rng(20261202)  # fixed: signatures stored in a catalog must stay comparable
 _A = (_rng.integers(1, 1 << 63, NUM_HASHES, dtype=np.uint64) | np.uint64(1))
 _B = _rng.integers(0, 1 << 63, NUM_HASHES, dtype=np.uint64)
 
 DRAFT, ISSUED = "draft", "issued"
+ROLE_ORDER = {ISSUED: 0, "": 1, DRAFT: 2}  # which version stands first: issued, then unknown, then draft
 # A draft says so on a line of its own at the top ("DỰ THẢO", "Dự thảo lần 2"), or its file name starts so
 # ("DU THAO BC ...", "draft-..."); "Tờ trình dự thảo Kế hoạch ..." is a submission about a draft, not a draft.
 _DRAFT_LINE = re.compile(r"^\W*du thao(?:\s+(?:lan\s+)?\d+|\s+lan\s+\w+)?\W*$", re.MULTILINE)

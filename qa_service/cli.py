@@ -168,22 +168,20 @@ def docs_list(ctx: click.Context, as_json: bool) -> None:
     for group in version_groups(documents):
         for i, d in enumerate(group):
             lead = "  └ " if i else ""
-            role = f" [{ROLE_LABELS.get(d.version_role, d.version_role)}]" if len(group) > 1 else ""
+            role = f" [{d.version_role or 'version'}]" if len(group) > 1 else ""
             click.echo(f"{lead}{d.doc_id}  {d.status:9} {d.chunk_count:5} chunks  {d.source}{role}  "
                        f"{d.doc_type} {d.number} {d.date}")
-
-
-ROLE_LABELS = {"issued": "issued", "draft": "draft", "": "version"}
-_ROLE_ORDER = {"issued": 0, "": 1, "draft": 2}
 
 
 def version_groups(documents: list) -> list[list]:
     """The documents grouped by version group, in the order of each group's first source; the issued
     version first within a group."""
+    from ingest.versions import ROLE_ORDER
+
     groups: dict[str, list] = {}
     for d in documents:
         groups.setdefault(d.version_group or d.doc_id, []).append(d)
-    ordered = [sorted(g, key=lambda d: (_ROLE_ORDER.get(d.version_role, 1), d.source)) for g in groups.values()]
+    ordered = [sorted(g, key=lambda d: (ROLE_ORDER.get(d.version_role, 1), d.source)) for g in groups.values()]
     return sorted(ordered, key=lambda g: min(d.source for d in g))
 
 
