@@ -179,42 +179,39 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
 
     from tqdm import tqdm
 
-    from eval.tune import QuestionRows, collect, fit, load_plan, with_passages
+    from eval.tune import QuestionRows, collect, fit, load_plan
     from qa_service.settings import Settings
 
     sets, options = load_plan(plan)
     sets = [s for s in sets if not only or s.name in only]
     rows_dir.mkdir(parents=True, exist_ok=True)
     grid = options.get("passages", 3)
-    passage_grid = [int(p) for p in (grid if isinstance(grid, list) else [grid])]
-    passages = max(passage_grid)  # collected once; fewer passage candidates are a prefix of these
+    plans = [(int(p), int(w)) for p in (grid if isinstance(grid, list) else [grid])
+             for w in options.get("window_chars", [700])]
     target, folds = float(options.get("target_precision", 0.8)), int(options.get("folds", 5))
-    windows = [int(w) for w in options.get("window_chars", [700])]
-    rows_by_window: dict[int, list] = {w: [] for w in windows}
+    rows_by_plan: dict[tuple[int, int], list] = {plan: [] for plan in plans}
     for tune_set in sets:
-        paths = {w: rows_dir / f"rows-{tune_set.name}-p{passages}-w{w}.jsonl" for w in windows}
-        if reuse_rows and all(p.exists() for p in paths.values()):
-            for w, path in paths.items():
+        paths = {(p, w): rows_dir / f"rows-{tune_set.name}-p{p}-w{w}.jsonl" for p, w in plans}
+        if reuse_rows and all(path.exists() for path in paths.values()):
+            for plan_key, path in paths.items():
                 with open(path, encoding="utf-8") as fh:
-                    rows_by_window[w] += [QuestionRows(**json.loads(line)) for line in fh]
+                    rows_by_plan[plan_key] += [QuestionRows(**json.loads(line)) for line in fh]
             continue
         with tqdm(desc=tune_set.name, unit="q", file=sys.stderr) as bar:
-            got = collect(tune_set, Settings(), cache_dir, windows, passages,
-                          log=lambda m: click.echo(m, err=True), tick=bar.update)
-        for w, path in paths.items():
-            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got[w]), encoding="utf-8")
-            rows_by_window[w] += got[w]
+            got = collect(tune_set, Settings(), cache_dir, plans, log=lambda m: click.echo(m, err=True),
+                          tick=bar.update)
+        for plan_key, path in paths.items():
+            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got[plan_key]), encoding="utf-8")
+            rows_by_plan[plan_key] += got[plan_key]
     fitted = []
-    for window, rows in rows_by_window.items():
+    for (p, window), rows in rows_by_plan.items():
         if not rows:
             raise click.ClickException("no questions to fit on")
-        for p in passage_grid:
-            model = fit(with_passages(rows, p), target, folds, window, p, Settings().retrieval_mode,
-                        log=lambda m: click.echo(m, err=True))
-            cv = model.training["cv"]
-            click.echo(f"window {window}, passages {p}: right answers given {cv['all']['right_of_all']}, "
-                       f"right of answered {cv['all']['right_of_answered']}, AUC {cv['auc']}", err=True)
-            fitted.append(model)
+        model = fit(rows, target, folds, window, p, Settings().retrieval_mode, log=lambda m: click.echo(m, err=True))
+        cv = model.training["cv"]
+        click.echo(f"window {window}, passages {p}: right answers given {cv['all']['right_of_all']}, "
+                   f"right of answered {cv['all']['right_of_answered']}, AUC {cv['auc']}", err=True)
+        fitted.append(model)
     # The fewest candidate characters (passages x window) among the plans within NOISE of the most right
     # answers given at the target precision: a few questions more is noise, while more and longer candidates
     # mean longer answers and more citations of lower-ranked passages.

@@ -6,7 +6,8 @@ labelled right when its text holds at least ``RIGHT_SHARE`` of the question's ke
 candidate of an unanswerable question is wrong. Then, with folds grouped by document (a question
 and its document never sit on both sides of a fold):
 
-1. logistic regression over the candidate features, its regularisation chosen by cross-validation;
+1. a scorer over the candidate features: a logistic regression or gradient-boosted trees, the kind and
+   its settings chosen by cross-validation (:data:`SCORERS`);
 2. the preference for the short extract (``prefer_extract``) chosen on out-of-fold scores, and the
    window of the passage candidates (``window_chars``, each value of the plan's grid collected and
    fitted) by the right answers given at the target precision;
@@ -35,12 +36,19 @@ from eval.metrics import RIGHT_SHARE, key_fact_recall, risk_coverage
 from qa_service.answering.abstain import CHECKS
 from qa_service.answering.candidates import PASSAGE
 from qa_service.answering.features import FEATURE_NAMES, Deliberation, feature_vector
-from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, pick
+from qa_service.answering.model import AnswerModel, Calibration, LogisticModel, TreeEnsemble, pick
 from qa_service.container import Container
 from qa_service.service import MIN_PASSAGES
 from qa_service.settings import Settings
 
-C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+# The scorers tried, each by grouped cross-validation: (kind, settings). Trees see interactions a linear
+# score cannot (a low coverage matters less when every candidate's is low); shallow, many-leaved, slowly
+# learned and L2-regularised because the fit sets hold a few hundred questions.
+SCORERS: tuple[tuple[str, dict], ...] = (
+    *(("logistic", {"C": c}) for c in (0.03, 0.1, 0.3, 1.0, 3.0)),
+    *(("trees", {"max_iter": n, "learning_rate": 0.05, "max_leaf_nodes": leaves, "min_samples_leaf": 20,
+                 "l2_regularization": 1.0}) for n in (100, 250) for leaves in (4, 8)),
+)
 PREFER_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 2.0)  # 2.0: always the extract
 
 
@@ -87,21 +95,22 @@ def _container(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Call
     return ensure_index(data.corpus, base, cache_dir, log=log).container, data
 
 
-def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, windows: list[int], passages: int,
+def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, plans: list[tuple[int, int]],
             log: Callable[[str], None] = print,
-            tick: Callable[[], None] | None = None) -> dict[int, list[QuestionRows]]:
-    """The candidate rows of every (text-form) question of one set, for each window (passages read that far
-    around their best unit); the store is opened and each question retrieved once for all windows."""
+            tick: Callable[[], None] | None = None) -> dict[tuple[int, int], list[QuestionRows]]:
+    """The candidate rows of every (text-form) question of one set for each plan ``(passages, window)``: how
+    many retrieved passages are candidates, read how far around their best unit. The store is opened and
+    each question retrieved once for all plans."""
     container, data = _container(tune_set, settings, cache_dir, log)
     questions = [q for q in data.questions
                  if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
     service, answerer = container.service, container.answerer
-    rows: dict[int, list[QuestionRows]] = {w: [] for w in windows}
+    rows: dict[tuple[int, int], list[QuestionRows]] = {plan: [] for plan in plans}
     for q in questions:
         hits = service.retrieve(q.question, k=max(service.top_k, MIN_PASSAGES))
-        for window in windows:
+        for passages, window in plans:
             answerer.config = replace(answerer.config, candidate_passages=passages, window_chars=window)
-            rows[window].append(_rows(tune_set.name, q, answerer.deliberate(q.question, hits)))
+            rows[passages, window].append(_rows(tune_set.name, q, answerer.deliberate(q.question, hits)))
         if tick:
             tick()
     return rows
@@ -114,16 +123,6 @@ def _rows(set_name: str, q: Question, deliberation: Deliberation) -> QuestionRow
                         [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
                         deliberation.verdict.abstain or not deliberation.candidates,
                         [c.kind for c in deliberation.candidates], deliberation.composite)
-
-
-def with_passages(rows: list[QuestionRows], passages: int) -> list[QuestionRows]:
-    """The rows as if collected with only the first ``passages`` passage candidates (they come in
-    retrieval order, and no feature depends on the other candidates)."""
-    out = []
-    for r in rows:
-        keep = [i for i, k in enumerate(r.kinds) if k != PASSAGE or r.kinds[:i].count(PASSAGE) < passages]
-        out.append(replace(r, x=[r.x[i] for i in keep], y=[r.y[i] for i in keep], kinds=[r.kinds[i] for i in keep]))
-    return out
 
 
 def data_hash(rows: Iterable[QuestionRows]) -> str:
@@ -143,6 +142,28 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> LogisticModel:
     return LogisticModel(mean.tolist(), scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]))
 
 
+def _fit_trees(x: np.ndarray, y: np.ndarray, settings: dict) -> TreeEnsemble:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(early_stopping=False, random_state=0, **settings).fit(x, y)
+    return export_trees(clf)
+
+
+def export_trees(clf) -> TreeEnsemble:
+    """A fitted binary ``HistGradientBoostingClassifier`` as a :class:`TreeEnsemble` (its nodes compare raw
+    feature values to ``num_threshold``; the product evaluates them without scikit-learn)."""
+    trees = []
+    for (predictor,) in clf._predictors:
+        trees.append([[-1.0, 0.0, 0.0, 0.0, float(n["value"])] if n["is_leaf"] else
+                      [float(n["feature_idx"]), float(n["num_threshold"]), float(n["left"]), float(n["right"]), 0.0]
+                      for n in predictor.nodes])
+    return TreeEnsemble(float(np.ravel(clf._baseline_prediction)[0]), trees)
+
+
+def fit_scorer(x: np.ndarray, y: np.ndarray, kind: str, settings: dict) -> LogisticModel | TreeEnsemble:
+    return _fit_trees(x, y, settings) if kind == "trees" else _fit_logistic(x, y, settings["C"])
+
+
 def _stack(rows: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([v for r in rows for v in r.x], dtype=float).reshape(-1, len(FEATURE_NAMES))
     y = np.array([v for r in rows for v in r.y], dtype=int)
@@ -150,15 +171,15 @@ def _stack(rows: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x, y, owner
 
 
-def out_of_fold(rows: list[QuestionRows], c: float, folds: int) -> list[list[float]]:
-    """Each question's candidate scores from a model fitted on the folds without its document."""
+def out_of_fold(rows: list[QuestionRows], kind: str, settings: dict, folds: int) -> list[list[float]]:
+    """Each question's candidate scores from a scorer fitted on the folds without its document."""
     from sklearn.model_selection import GroupKFold
 
     x, y, owner = _stack(rows)
     groups = np.array([rows[i].group for i in owner])
     scores = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
-        model = _fit_logistic(x[train], y[train], c)
+        model = fit_scorer(x[train], y[train], kind, settings)
         scores[test] = [model.predict(list(v)) for v in x[test]]
     out: list[list[float]] = [[] for _ in rows]
     for i, s in zip(owner, scores):
@@ -258,31 +279,57 @@ def decision_metrics(rows: list[QuestionRows], right: list[int], answered: list[
     }
 
 
-def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_chars: int = 700, passages: int = 3,
-        retrieval_mode: str = "hybrid", log: Callable[[str], None] = print) -> AnswerModel:
-    """The answer model fitted on ``rows``, with its cross-validated metrics in ``training``."""
-    best = None
-    for c in C_GRID:
-        scores = out_of_fold(rows, c, folds)
-        for prefer in PREFER_GRID:
-            choice = choose(rows, scores, prefer)
-            # Right answers first; among equals, the ranking that best tells right from wrong.
-            key = (sum(choice.right), _auc(choice.score, choice.right) or 0.0)
-            if best is None or key > best[0]:
-                best = (key, c, prefer, scores, choice)
-    (_, auc), c, prefer, scores, choice = best
-    log(f"chosen C={c}, prefer_extract={prefer}; out-of-fold AUC of the chosen candidate's score {auc:.3f}")
+@dataclass
+class Decisions:
+    """What the fitted parts decide on out-of-fold scores: confidence, vetoes, threshold, answered or not."""
+
+    calibration: Calibration
+    confidence: list[float]
+    failed: list[set[str]]
+    vetoes: list[str]
+    threshold: float
+    reached: bool
+    answered: list[bool]
+
+
+def decide(rows: list[QuestionRows], choice: Choice, target_precision: float) -> Decisions:
+    """Calibration of the chosen candidates' scores, then vetoes and the threshold for the target precision,
+    as :meth:`ExtractiveAnswerer.decide` applies them (a composite answer: the hand checks decide)."""
     calibration = fit_calibration(choice.score, choice.right)
     confidence = [calibration(s) for s in choice.score]
     failed = failed_checks(rows, choice.index)
     single = [i for i, r in enumerate(rows) if not r.composite]
     vetoes, threshold, reached = choose_vetoes([confidence[i] for i in single], [choice.right[i] for i in single],
                                                [failed[i] for i in single], target_precision)
-    log(f"vetoes {vetoes}, threshold {threshold:.3f} (target precision {'reached' if reached else 'not reached'})")
-    x, y, _ = _stack(rows)
-    scorer = _fit_logistic(x, y, c)
     answered = [not r.hand_abstained if r.composite else conf >= threshold and not (f & set(vetoes))
                 for r, conf, f in zip(rows, confidence, failed)]
+    return Decisions(calibration, confidence, failed, vetoes, threshold, reached, answered)
+
+
+def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_chars: int = 700, passages: int = 3,
+        retrieval_mode: str = "hybrid", log: Callable[[str], None] = print) -> AnswerModel:
+    """The answer model fitted on ``rows``, with its cross-validated metrics in ``training``.
+
+    The scorer (:data:`SCORERS`) and ``prefer_extract`` are chosen by the right answers given at the target
+    precision on out-of-fold scores (the ranking that best tells right from wrong among equals)."""
+    best = None
+    for kind, settings in SCORERS:
+        scores = out_of_fold(rows, kind, settings, folds)
+        for prefer in PREFER_GRID:
+            choice = choose(rows, scores, prefer)
+            decisions = decide(rows, choice, target_precision)
+            given = sum(r for r, a in zip(choice.right, decisions.answered) if a)
+            key = (given, _auc(choice.score, choice.right) or 0.0)
+            if best is None or key > best[0]:
+                best = (key, kind, settings, prefer, choice, decisions)
+    (_, auc), kind, settings, prefer, choice, decisions = best
+    log(f"chosen scorer {kind} {settings}, prefer_extract={prefer}; out-of-fold AUC of the chosen candidate's "
+        f"score {auc:.3f}")
+    vetoes, threshold, reached, answered = decisions.vetoes, decisions.threshold, decisions.reached, decisions.answered
+    log(f"vetoes {vetoes}, threshold {threshold:.3f} (target precision {'reached' if reached else 'not reached'})")
+    x, y, _ = _stack(rows)
+    scorer = fit_scorer(x, y, kind, settings)
+    confidence, failed = decisions.confidence, decisions.failed
     by_set: dict[str, dict] = {}
     for name in dict.fromkeys(r.set for r in rows):
         idx = [i for i, r in enumerate(rows) if r.set == name]
@@ -299,7 +346,8 @@ def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_ch
     training = {
         "data_hash": data_hash(rows), "questions": len(rows), "candidates": int(len(y)),
         "sets": sorted({r.set for r in rows}), "folds": folds, "grouped_by": "document",
-        "C": c, "target_precision": target_precision, "target_reached": reached, "vetoes": vetoes,
+        "scorer": {"kind": kind, **settings}, "target_precision": target_precision, "target_reached": reached,
+        "vetoes": vetoes,
         "cv": {"auc": round(auc, 4), "all": decision_metrics(rows, choice.right, answered), "by_set": by_set,
                "risk_coverage": risk_coverage([None if r.composite or f & set(vetoes) else conf
                                                for r, conf, f in zip(rows, confidence, failed)], choice.right),
@@ -307,5 +355,5 @@ def fit(rows: list[QuestionRows], target_precision: float, folds: int, window_ch
                                              [choice.right[i] for i, r in enumerate(rows) if r.composite],
                                              [answered[i] for i, r in enumerate(rows) if r.composite])},
     }
-    return AnswerModel(list(FEATURE_NAMES), scorer, calibration, round(threshold, 4), prefer, passages, window_chars,
-                       vetoes, retrieval_mode, training)
+    return AnswerModel(list(FEATURE_NAMES), scorer, decisions.calibration, round(threshold, 4), prefer, passages,
+                       window_chars, vetoes, retrieval_mode, training)

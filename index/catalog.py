@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -101,6 +102,8 @@ MIGRATIONS = (
     ("documents", "version_group", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "version_role", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "signature", "BLOB"),
+    ("documents", "parsed_with", "TEXT NOT NULL DEFAULT ''"),  # the parser stamp (DocumentParser.stamp)
+    ("documents", "origin", "TEXT NOT NULL DEFAULT ''"),  # the file it was read from ('' for uploads)
 )
 
 DOC_FIELDS = ("doc_type", "number", "issuer", "province", "place", "date", "title", "signer")
@@ -134,6 +137,14 @@ class DocumentRecord:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+class ParsedAs(NamedTuple):
+    content_hash: str
+    stamp: str  # DocumentParser.stamp of the parse that stored it ("" before stamps were kept)
+    chunks: int
+    pages: int
+    origin: str  # the path of the file it was read from ('' for uploads and stores older than origins)
 
 
 @dataclass
@@ -287,6 +298,18 @@ class Catalog:
     def document(self, doc_id: str) -> DocumentRecord | None:
         row = self._conn().execute(f"{DOCUMENT_SELECT} WHERE doc_id = ?", (doc_id,)).fetchone()
         return _row_to_document(row) if row else None
+
+    def parsed_as(self, doc_id: str) -> ParsedAs | None:
+        """How the stored version of ``doc_id`` was read: file hash, parser stamp, passages, pages, file path."""
+        row = self._conn().execute("SELECT content_hash, parsed_with, chunk_count, page_count, origin FROM documents "
+                                   "WHERE doc_id = ?", (doc_id,)).fetchone()
+        return ParsedAs(*row) if row else None
+
+    def mark_parsed(self, doc_id: str, content_hash: str, stamp: str, origin: str) -> None:
+        """Record that the stored version of ``doc_id`` (when it has these bytes) is what ``stamp`` parses of the
+        file at ``origin``."""
+        self._conn().execute("UPDATE documents SET parsed_with = ?, origin = ? WHERE doc_id = ? AND content_hash = ?",
+                             (stamp, origin, doc_id, content_hash))
 
     def document_detail(self, doc_id: str) -> dict | None:
         """Metadata plus section tree, footnotes and normalised text."""

@@ -32,11 +32,21 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MIN_PAGE_TEXT = 20
 
 
+# Signing tools and mail gateways sometimes put bytes before a PDF's header; readers (Acrobat, PDFium) accept
+# the header anywhere in the first 1024 bytes, and so does this one.
+PDF_HEADER_WINDOW = 1024
+
+
+def pdf_start(data: bytes) -> int:
+    """Where the PDF header ``%PDF-`` starts within the first 1024 bytes, or -1."""
+    return data.find(b"%PDF-", 0, PDF_HEADER_WINDOW)
+
+
 def sniff_suffix(data: bytes, suffix: str) -> str:
     """The format the bytes really are in, or raise when they contradict the name."""
     if not data.strip():
         raise IngestError("empty file")
-    if data.startswith(b"%PDF-"):
+    if data.startswith(b"%PDF-") or (suffix == ".pdf" and pdf_start(data) > 0):
         kind = ".pdf"
     elif data.startswith(b"PK\x03\x04"):
         kind = ".docx"
@@ -65,7 +75,7 @@ def load_bytes(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> 
     suffix = Path(source).suffix.lower()
     kind = sniff_suffix(data, suffix)
     if kind == ".pdf":
-        raw = read_pdf(data, source, max_pages)
+        raw = read_pdf(data[pdf_start(data):], source, max_pages)
     elif kind == ".docx":
         raw = _read_word(read_docx_blocks(data), source, MEDIA_TYPES[".docx"])
     elif kind == ".doc":

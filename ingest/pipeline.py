@@ -11,12 +11,14 @@ readable remains (stored without chunks), ``partial`` when some pages were left 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ingest.chunker import ChunkerConfig, chunk_document
-from ingest.loaders import DEFAULT_MAX_PAGES, SUPPORTED_SUFFIXES, load_bytes
+from ingest.loaders import DEFAULT_MAX_PAGES, SUPPORTED_SUFFIXES, load_bytes, pdf_start
 from ingest.metadata import extract_metadata
 from ingest.models import DocumentMeta, IngestError, Page, ParsedDocument, RawDocument
 from ingest.normalize import normalize_pages
@@ -32,6 +34,17 @@ DEFAULT_MAX_CHUNKS = 10_000
 def doc_id_for(source: str) -> str:
     """Stable id of a document: its file name, so re-ingesting a file replaces it."""
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.cache
+def _code_hash() -> str:
+    """A hash of the ingest package's code and word lists: files stored by another parser are parsed again."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".txt") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _page_list(numbers: list[int]) -> str:
@@ -64,6 +77,15 @@ class DocumentParser:
     def __post_init__(self) -> None:
         self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None)
 
+    @functools.cached_property
+    def stamp(self) -> str:
+        """What the parse of a file depends on besides its bytes: this parser's code and settings, and whether
+        OCR can run. A file stored with the same bytes and stamp would parse the same, so ingest skips it
+        without parsing (installing Tesseract, changing a setting or upgrading notice-qa parses it again)."""
+        ocr = self.ocr_enabled and self._ocr.unavailable_reason is None
+        settings = [asdict(self.chunker), self.max_bytes, self.max_pages, ocr, self.max_ocr_pages, self.max_chunks]
+        return hashlib.sha256(f"{_code_hash()}{json.dumps(settings)}".encode()).hexdigest()[:24]
+
     def parse_file(self, path: str | Path) -> ParsedDocument:
         path = Path(path)
         try:
@@ -77,7 +99,7 @@ class DocumentParser:
         self._check_size(len(data))
         raw = load_bytes(data, source, self.max_pages)
         if raw.media_type == "application/pdf":
-            raw = self._recognize(raw, data)
+            raw = self._recognize(raw, data[max(0, pdf_start(data)):])
         return self.parse_raw(raw)
 
     def _recognize(self, raw: RawDocument, data: bytes) -> RawDocument:

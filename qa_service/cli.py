@@ -44,7 +44,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     container = _container(ctx)
     files = discover(list(paths))
     with tqdm(total=len(files), unit="file", disable=as_json or not files, file=sys.stderr) as bar:
+        done = {"pages": 0, "ocr": 0, "passages": 0}
+
         def on_file(outcome) -> None:
+            done["pages"] += outcome.pages
+            done["ocr"] += outcome.ocr_pages
+            done["passages"] += outcome.chunks
+            bar.set_postfix_str(f"{done['pages']} pages ({done['ocr']} OCR), {done['passages']} passages",
+                                refresh=False)
             bar.update(1)
             if outcome.status in ("error", "flagged"):
                 bar.write(f"{outcome.status}: {outcome.source}: {outcome.message}", file=sys.stderr)
@@ -188,11 +195,15 @@ def version_groups(documents: list) -> list[list]:
 def _resolve(store, key: str):
     """A document by id or by source file name."""
     doc = store.document(key)
-    if doc is None:
-        doc = next((d for d in store.documents() if d.source == key), None)
-    if doc is None:
+    if doc is not None:
+        return doc
+    named = [d for d in store.documents() if d.source == key]
+    if not named:
         raise click.ClickException(f"no document {key!r} (see `notice-qa docs list`)")
-    return doc
+    if len(named) > 1:  # files of one name from several folders
+        raise click.ClickException(f"{len(named)} documents are named {key!r}; give one of their ids: "
+                                   + ", ".join(d.doc_id for d in named))
+    return named[0]
 
 
 @docs.command("show")

@@ -10,13 +10,14 @@ import errno
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from index.atomic import file_sha256
 from index.facts_store import FactsStore
 from index.store import NoticeStore
 from ingest.models import IngestError
-from ingest.pipeline import DocumentParser, discover, unsupported
+from ingest.pipeline import DocumentParser, discover, doc_id_for, unsupported
 
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -42,6 +43,9 @@ class FileOutcome:
     #              | flagged | error
     chunks: int = 0
     doc_id: str = ""
+    pages: int = 0
+    ocr_pages: int = 0  # pages read by OCR (their text layer was missing or garbled)
+    embedded: int = 0  # passages embedded now (the others reuse the stored vector of the same words)
     message: str = ""
     version_of: str = ""  # the stored file it is another version (or a copy) of
     version_role: str = ""  # draft | issued | "" (unknown)
@@ -68,8 +72,10 @@ class IngestReport:
         types = Counter(Path(p).suffix.lower() or "(no extension)" for p in self.skipped)
         skipped = (f"; {len(self.skipped)} skipped, of a type not read (" +
                    ", ".join(f"{t} {n}" for t, n in types.most_common()) + ")") if self.skipped else ""
-        return f"{len(self.files)} files: " + (", ".join(parts) or "nothing to do") + skipped + \
-            "".join(f"; {w}" for w in self.warnings)
+        pages, ocr = sum(f.pages for f in self.files), sum(f.ocr_pages for f in self.files)
+        size = f" ({pages} pages{f', {ocr} read by OCR' if ocr else ''}, {sum(f.chunks for f in self.files)} passages)"
+        return f"{len(self.files)} files{size if self.files else ''}: " + (", ".join(parts) or "nothing to do") + \
+            skipped + "".join(f"; {w}" for w in self.warnings)
 
     def to_dict(self) -> dict:
         return {"files": [asdict(f) for f in self.files], "skipped": self.skipped, "summary": self.summary(),
@@ -112,13 +118,44 @@ class IngestRunner:
 
     def _ingest_one(self, path: Path) -> FileOutcome:
         try:
+            file_hash, origin = file_sha256(path), str(path.resolve())
+        except OSError:
+            file_hash, origin = "", str(path)  # parse_file reports why the file cannot be read
+        doc_id, twin = self._identify(path.name, file_hash, origin)
+        stored = self.store.catalog.parsed_as(doc_id)
+        # A file stored with the same bytes by the same parser would parse the same: skip it unread, so a
+        # second run over an archive takes seconds instead of parsing every file again.
+        if stored is not None and stored.stamp == self.parser.stamp and stored.content_hash == file_hash:
+            return FileOutcome(path=str(path), source=path.name, status="unchanged", chunks=stored.chunks,
+                               doc_id=doc_id, pages=stored.pages)
+        try:
             doc = self.parser.parse_file(path)
         except IngestError as exc:
             return FileOutcome(path=str(path), source=path.name, status="error", message=str(exc))
-        return self._store(doc, str(path))
+        outcome = self._store(replace(doc, doc_id=doc_id), str(path), origin)
+        if twin:
+            outcome.message = "; ".join(m for m in (f"another file of the same name is stored too ({twin}): both "
+                                                    "are kept", outcome.message) if m)
+        return outcome
 
-    def _store(self, doc, path: str) -> FileOutcome:
+    def _identify(self, name: str, file_hash: str, origin: str) -> tuple[str, str]:
+        """The document id of the file at ``origin``, and the path of a different stored file of the same name.
+
+        A file is known by its name, so a new version under the same name replaces the stored one. Archives
+        repeat names in every dossier ("GIẢI TRÌNH BỔ SUNG.docx"), though: when the stored file of that name
+        has other bytes and still lies elsewhere on disk, this one is another document and gets an id of its
+        own from its path (stable across runs)."""
+        by_name = doc_id_for(name)
+        stored = self.store.catalog.parsed_as(by_name)
+        if (stored is None or stored.origin in ("", origin) or stored.content_hash == file_hash
+                or not Path(stored.origin).is_file()):
+            return by_name, ""
+        return doc_id_for(f"{name}\n{origin}"), stored.origin
+
+    def _store(self, doc, path: str, origin: str = "") -> FileOutcome:
         result = self.store.upsert(doc)
+        if result.status in ("added", "replaced", "unchanged"):
+            self.store.catalog.mark_parsed(doc.doc_id, doc.content_hash, self.parser.stamp, origin)
         status = ("flagged" if result.status == "kept" or (doc.status != "ok" and result.status != "unchanged")
                   else result.status)
         warnings = list(doc.warnings)
@@ -129,7 +166,8 @@ class IngestRunner:
                 self.facts.sync(doc)  # no-op when the document's facts are current
             except Exception as exc:  # noqa: BLE001  the document is stored; only its task/indicator rows are missing
                 warnings.append(f"facts not extracted: {exc}")
-        outcome = FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id)
+        outcome = FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id,
+                              pages=doc.page_count, ocr_pages=len(doc.ocr_pages), embedded=result.embedded)
         if (v := result.versioning) is not None:
             outcome.version_role = v.role
             other = self.store.catalog.document(v.duplicate_of or v.closest) if v.duplicate_of or v.closest else None

@@ -108,3 +108,17 @@ def test_ingest_accounts_for_files_of_a_type_it_does_not_read(tmp_path):
     assert [f["status"] for f in report["files"]] == ["added"]
     assert sorted(Path(p).name for p in report["skipped"]) == ["anh_chup.jpg", "bang_tong_hop.xlsx"]
     assert "2 skipped, of a type not read (" in report["summary"] and ".xlsx 1" in report["summary"]
+
+
+def test_files_of_one_name_in_two_folders_are_both_kept_and_named_apart(tmp_path):
+    for year, agency in (("2024", "Sở Tài chính"), ("2025", "Sở Nội vụ")):
+        (tmp_path / "in" / year).mkdir(parents=True)
+        (tmp_path / "in" / year / "thong_bao.txt").write_text(
+            f"THÔNG BÁO\nGiao {agency} chủ trì rà soát trước ngày 15/01/{year}.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    out = run_cli("ingest", str(tmp_path / "in"), data_dir=data).stdout
+    assert "2 files" in out and "2 added" in out and "both are kept" not in out  # details stay in --json
+    listed = json.loads(run_cli("docs", "list", "--json", data_dir=data).stdout)
+    assert [d["source"] for d in listed] == ["thong_bao.txt"] * 2 and len({d["doc_id"] for d in listed}) == 2
+    ambiguous = run_cli("docs", "show", "thong_bao.txt", data_dir=data, check=False)
+    assert ambiguous.returncode != 0 and "2 documents are named 'thong_bao.txt'" in ambiguous.stderr

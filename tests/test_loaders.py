@@ -24,6 +24,15 @@ def test_pdf_is_read_page_by_page_with_diacritics():
     assert "Khu công nghiệp Nam Hòa Sơn" in " ".join(raw.pages[1].text.split())
 
 
+def test_a_pdf_with_bytes_before_its_header_is_read_as_readers_do():
+    """Signed files of the archive carry a few bytes before ``%PDF-``; Acrobat and PDFium open them."""
+    data = (EXAMPLES / "TB_27_giai_ngan_dau_tu_cong.pdf").read_bytes()
+    raw = load_bytes(b"\x75\xab\x5a\x01" * 5 + b"\n" + data, "TB_27_signed.pdf")
+    assert [p.number for p in raw.pages] == [1, 2] and "giải ngân" in raw.pages[0].text
+    with pytest.raises(IngestError, match="unsupported format|not PDF"):  # a header further in: not a PDF
+        load_bytes(b"x" * 2000 + data, "late.pdf")
+
+
 def test_docx_keeps_header_table_and_body_in_order():
     text = load_file(EXAMPLES / "KH_42_chuyen_doi_so_2025.docx").pages[0].text
     assert text.index("Số: 42/KH-UBND") < text.index("KẾ HOẠCH") < text.index("I. MỤC TIÊU")

@@ -35,6 +35,59 @@ def test_reingest_adds_nothing_and_reopen_keeps_everything(tmp_path):
     assert _query_sources(reopened, "kịch bản thu ngân sách năm 2025")[0] == TXT.name
 
 
+def test_a_second_run_skips_stored_files_unread_until_the_parser_or_the_file_changes(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    container = make_container(tmp_path / "store")
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    runner = container.ingest_runner
+    assert {f.status for f in runner.ingest_paths([folder]).files} == {"added"}
+    parsed: list[str] = []
+    real_parse = DocumentParser.parse_file
+    monkeypatch.setattr(DocumentParser, "parse_file", lambda self, path: parsed.append(path.name) or real_parse(self, path))
+    again = runner.ingest_paths([folder])
+    assert {f.status for f in again.files} == {"unchanged"} and parsed == []  # skipped by file hash, unparsed
+    assert [f.chunks for f in again.files] == [container.store.catalog.parsed_as(f.doc_id)[2] for f in again.files]
+    # New bytes under a stored name are parsed (and replace it); the others stay skipped.
+    edited = folder / TXT.name
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nGiao Sở Tư pháp rà soát trước ngày 30/6/2025.\n",
+                      encoding="utf-8")
+    third = runner.ingest_paths([folder])
+    assert parsed == [TXT.name] and {f.source: f.status for f in third.files}[TXT.name] == "replaced"
+    # Another parser (here: other chunk sizes) parses every file again.
+    chunker = replace(runner.parser.chunker, max_chars=runner.parser.chunker.max_chars + 100)
+    runner.parser = replace(runner.parser, chunker=chunker)
+    parsed.clear()
+    runner.ingest_paths([folder])
+    assert sorted(parsed) == sorted(f.source for f in third.files)
+
+
+def test_files_of_one_name_in_two_folders_are_two_documents(tmp_path):
+    """Archives repeat file names in every dossier: neither file may replace the other."""
+    container = make_container(tmp_path / "store")
+    runner = container.ingest_runner
+    texts = {"2024": "Giao Sở Tài chính chủ trì lập dự toán ngân sách năm 2024 trước ngày 15/01/2024.",
+             "2025": "Giao Sở Nội vụ chủ trì rà soát biên chế năm 2025 trước ngày 20/02/2025."}
+    for year, text in texts.items():
+        (tmp_path / "in" / year).mkdir(parents=True)
+        (tmp_path / "in" / year / "thong_bao.txt").write_text(f"THÔNG BÁO\n{text}\n", encoding="utf-8")
+    report = runner.ingest_paths([tmp_path / "in"])
+    assert [f.status for f in report.files] == ["added", "added"]
+    assert len({f.doc_id for f in report.files}) == 2 and "both are kept" in report.files[1].message
+    assert len(container.store.documents()) == 2
+    found = {h.chunk.text for h in container.retriever.search("Sở Nội vụ rà soát biên chế", k=5)}
+    assert any("Sở Nội vụ" in t for t in found) and any("Sở Tài chính" in t for t in found)
+    again = runner.ingest_paths([tmp_path / "in"])
+    assert [f.status for f in again.files] == ["unchanged", "unchanged"]
+    assert [f.doc_id for f in again.files] == [f.doc_id for f in report.files]
+    # An edit of one of them replaces that one only.
+    (tmp_path / "in" / "2025" / "thong_bao.txt").write_text("THÔNG BÁO\nGiao Sở Nội vụ chủ trì trước ngày 28/02/2025.\n",
+                                                             encoding="utf-8")
+    third = runner.ingest_paths([tmp_path / "in"])
+    assert [f.status for f in third.files] == ["unchanged", "replaced"] and len(container.store.documents()) == 2
+
+
 def test_changed_file_replaces_its_chunks_and_reuses_unchanged_vectors(tmp_path):
     container = make_container(tmp_path / "store")
     notice = tmp_path / "notice.txt"

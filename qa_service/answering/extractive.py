@@ -25,12 +25,11 @@ from qa_service.answering.forms import read_form
 from qa_service.answering.model import AnswerModel, pick
 from qa_service.answering.pieces import answer_piece, lead_piece
 from qa_service.answering.question import (
-    AGENCY, DATE, LIST, LIST_KIND, NUMBER, SIGNER, QuestionAnalysis, analyze, folded,
+    DATE, LIST, LIST_KIND, NUMBER, SIGNER, QuestionAnalysis, analyze,
 )
 from qa_service.answering.scoring import ScoredUnit, ScoringConfig, Selection, UnitScorer, alone, select
 from qa_service.answering.spans import focus
-from qa_service.answering.units import states_agency
-from qa_service.answering.units import Unit, place_statement, split_units
+from qa_service.answering.units import Unit, place_statement, split_units, states_asked
 
 
 @dataclass(frozen=True)
@@ -227,24 +226,9 @@ def focused(question: str, analysis: QuestionAnalysis, selection: Selection, ans
     unit = selection.units[0].unit
     chunk = unit.hit.chunk
     span = focus(question, unit.text, " ".join([unit.lead, *chunk.section_titles, chunk.section_title, chunk.title]))
-    if span is None or not _states_asked(analysis, span.text):
+    if span is None or not all(states_asked(analysis, span.text).values()):
         return None
     return Answer(f"{span.text} [1]", abstained=False, citations=answer.citations, reason="focused span")
-
-
-_NUMBER_WORD = re.compile(r"\d|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
-_TIME_WORD = re.compile(r"\d|\b(?:ngay|thang|nam|quy|tuan|gio|khi|truoc|sau|tu|thoi diem|thoi han|hang|dinh ky)\b")
-
-
-def _states_asked(analysis: QuestionAnalysis, span: str) -> bool:
-    """Whether a span states the kind of fact its question asks: a body for "who", a time for "when", a
-    figure for "how many" (else the alignment placed it wrongly)."""
-    plain = folded(span)
-    if AGENCY in analysis.facets and not (states_agency(span, plain) or span[:1].isupper()):
-        return False
-    if DATE in analysis.facets and not _TIME_WORD.search(plain):
-        return False
-    return NUMBER not in analysis.facets or bool(_NUMBER_WORD.search(plain))
 
 
 def compose(selection: Selection, item_chars: int | None = None) -> Answer:

@@ -15,14 +15,19 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.retriever import ScoredChunk
 from qa_service.answering.abstain import CHECKS, Verdict
 from qa_service.answering.candidates import PASSAGE, SPAN, Candidate
-from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, QuestionAnalysis
+from ingest.vietnamese import tokenize
+from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, QuestionAnalysis, folded
 from qa_service.answering.scoring import Selection
+from qa_service.answering.units import states_asked
+
+_MARKER = re.compile(r"\[\d+\]")
 
 
 @dataclass
@@ -53,7 +58,7 @@ def _candidate_hit(c: Candidate) -> ScoredChunk:
     return c.scored.unit.hit
 
 
-def _facet_mean(e: Deliberation, c: Candidate) -> float:
+def _facet_fit(c: Candidate) -> float:
     fits = c.scored.facets
     return sum(fits.values()) / len(fits) if fits else 1.0
 
@@ -74,6 +79,61 @@ MISSING_KINDS = {"time": ("year", "date", "deadline"), "figure": ("figure", "cod
 def _missing(c: Candidate, kinds: tuple[str, ...]) -> float:
     return float(min(sum(m.split(" ", 1)[0] in kinds for m in c.scored.missing), 2))
 
+
+def _title_share(e: Deliberation, c: Candidate) -> float:
+    """Share of the question's terms that the candidate's document names in its title, type or number: a
+    question that names its document ("Theo Tờ trình 141 về ...") is answered from that document."""
+    terms = set(e.analysis.terms)
+    if not terms:
+        return 0.0
+    chunk = _candidate_hit(c).chunk
+    words = set(tokenize(folded(f"{chunk.doc_type} {chunk.number} {chunk.title}")))
+    return len(terms & words) / len(terms)
+
+
+def _answer_words(c: Candidate) -> list[str]:
+    return tokenize(folded(_MARKER.sub(" ", c.answer.text)))
+
+
+def _novel_words(e: Deliberation, c: Candidate) -> float:
+    """How many words of the candidate the question does not use: an answer states something the question
+    did not (a heading that restates the question, "Tuyến nội tỉnh trọng điểm ...", answers nothing)."""
+    terms = set(e.analysis.terms)
+    return math.log1p(sum(w not in terms for w in _answer_words(c)))
+
+
+def _asked_stated(e: Deliberation, c: Candidate) -> float:
+    """Share of the kinds of fact asked (a body, a time, a figure) that the candidate's own words state."""
+    stated = states_asked(e.analysis, _MARKER.sub(" ", c.answer.text))
+    return sum(stated.values()) / len(stated) if stated else 1.0
+
+
+# Regions around a notice's numbered body (ingest.structure.REGION_TITLES), grouped by what they hold.
+REGIONS = {"header": ("header",), "furniture": ("recipients", "signature"), "framing": ("intro", "closing")}
+
+
+def _in_region(c: Candidate, names: tuple[str, ...]) -> float:
+    return float(_candidate_hit(c).chunk.section.rsplit(".", 1)[-1] in names)
+
+
+def _relative(value: Callable[[Candidate], float]) -> Callable[[Deliberation, Candidate], float]:
+    """The candidate's ``value`` less the best of its question's candidates: the scorer then compares the
+    candidates of one question instead of reading each alone (a coverage of 0.6 is the best answer when the
+    others cover 0.4, and a poor one when another covers 0.9)."""
+    def feature(e: Deliberation, c: Candidate) -> float:
+        return value(c) - max(value(o) for o in e.candidates) if e.candidates else 0.0
+    return feature
+
+
+# The candidate readings compared across the question's candidates (``rel_*`` features).
+RELATIVE: dict[str, Callable[[Candidate], float]] = {
+    "coverage": lambda c: c.scored.relevance,
+    "topic": lambda c: c.scored.topic,
+    "phrase": lambda c: c.scored.phrase_share,
+    "facet": _facet_fit,
+    "dense": lambda c: _candidate_hit(c).dense_score or 0.0,
+    "score": lambda c: _candidate_hit(c).score,
+}
 
 Feature = Callable[[Deliberation, Candidate], float]
 
@@ -113,7 +173,7 @@ FEATURES: dict[str, Feature] = {
     "c_coverage": lambda e, c: c.scored.relevance,
     "c_topic": lambda e, c: c.scored.topic,
     "c_phrase": lambda e, c: c.scored.phrase_share,
-    "c_facet": _facet_mean,
+    "c_facet": lambda e, c: _facet_fit(c),
     "c_facet_absent": lambda e, c: float(any(v == 0.0 for v in c.scored.facets.values())),
     **{f"cfail_{name}": (lambda e, c, name=name: float(name in c.verdict.failed)) for name in CHECKS},
     **{f"c_missing_{kind}": (lambda e, c, kinds=kinds: _missing(c, kinds)) for kind, kinds in MISSING_KINDS.items()},
@@ -123,6 +183,11 @@ FEATURES: dict[str, Feature] = {
     "c_elsewhere": lambda e, c: float(c.scored.assigned_elsewhere),
     "c_chars": lambda e, c: math.log1p(len(c.answer.text)),
     "c_holds_best": _holds_best,
+    "c_title": _title_share,
+    "c_novel": _novel_words,
+    "c_asked_stated": _asked_stated,
+    **{f"c_region_{name}": (lambda e, c, names=names: _in_region(c, names)) for name, names in REGIONS.items()},
+    **{f"rel_{name}": _relative(value) for name, value in RELATIVE.items()},
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 

@@ -1,7 +1,8 @@
 """The learned answer model: which candidate answer to give, and how likely it is right.
 
-A logistic regression over the candidate features (:mod:`features`) scores each candidate; the
-best candidate's score goes through an isotonic calibration fitted on held-out folds, giving
+A scorer over the candidate features (:mod:`features`), a logistic regression or gradient-boosted
+trees, whichever the grouped cross-validation of ``notice-qa-eval tune`` prefers, scores each
+candidate; the best candidate's score goes through an isotonic calibration fitted on held-out folds, giving
 ``confidence``, the estimated probability that the answer holds the facts asked for. The answer is
 withheld when the confidence is below ``threshold``, chosen by ``notice-qa-eval tune`` for a target
 precision on validation folds (see docs/answering.md). The weights live in a versioned JSON file,
@@ -17,12 +18,16 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 FORMAT = "notice-qa/answer-model"
-VERSION = 1
+VERSION = 2  # 2: the scorer names its kind (logistic or trees); a version 1 file holds a logistic scorer
+
+
+_NUMBER_LIST = re.compile(r"\[\s*(-?[0-9][-+0-9.e,\s]*?)\s*\]")
 
 
 class ModelFileError(ValueError):
@@ -42,8 +47,50 @@ class LogisticModel:
         return self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.coef, x, self.mean, self.scale))
 
     def predict(self, x: list[float]) -> float:
-        z = self.logit(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+        return _sigmoid(self.logit(x))
+
+
+@dataclass
+class TreeEnsemble:
+    """Gradient-boosted regression trees: ``sigmoid(baseline + sum of one leaf value per tree)``.
+
+    Each tree is a list of nodes ``[feature, threshold, left, right, value]``, the root first; a node whose
+    feature is -1 is a leaf holding ``value``, any other sends ``x[feature] <= threshold`` left. The trees are
+    exported from scikit-learn's ``HistGradientBoostingClassifier`` by ``notice-qa-eval tune``.
+    """
+
+    baseline: float
+    trees: list[list[list[float]]]
+
+    def logit(self, x: list[float]) -> float:
+        z = self.baseline
+        for nodes in self.trees:
+            node = nodes[0]
+            while node[0] >= 0:
+                node = nodes[int(node[2] if x[int(node[0])] <= node[1] else node[3])]
+            z += node[4]
+        return z
+
+    def predict(self, x: list[float]) -> float:
+        return _sigmoid(self.logit(x))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+def scorer_to_dict(scorer: LogisticModel | TreeEnsemble) -> dict:
+    return {"kind": "trees" if isinstance(scorer, TreeEnsemble) else "logistic", **asdict(scorer)}
+
+
+def scorer_from_dict(data: dict) -> LogisticModel | TreeEnsemble:
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    kind = data.get("kind", "logistic")
+    if kind == "trees":
+        return TreeEnsemble(float(fields["baseline"]), [[list(map(float, n)) for n in t] for t in fields["trees"]])
+    if kind == "logistic":
+        return LogisticModel(**fields)
+    raise ModelFileError(f"unknown scorer kind {kind!r}")
 
 
 @dataclass
@@ -70,8 +117,8 @@ class AnswerModel:
     """Candidate scorer, calibration, abstention threshold and the composition they were fitted with.
 
     Attributes:
-        features: the feature names, in the order of ``scorer``'s coefficients.
-        scorer: probability that a candidate holds the answer.
+        features: the feature names, in the order of ``scorer``'s inputs.
+        scorer: probability that a candidate holds the answer (a logistic regression or boosted trees).
         calibration: raw score of the chosen candidate -> probability the answer is right.
         threshold: the least calibrated confidence that is answered.
         prefer_extract: the hand rules' short answer is given unless another candidate scores more than
@@ -87,7 +134,7 @@ class AnswerModel:
     """
 
     features: list[str]
-    scorer: LogisticModel
+    scorer: LogisticModel | TreeEnsemble
     calibration: Calibration
     threshold: float
     prefer_extract: float = 0.0
@@ -104,18 +151,21 @@ class AnswerModel:
                                  f"not in the model: {sorted(absent)}); run `notice-qa-eval tune` again")
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "version": VERSION, **asdict(self)}, ensure_ascii=False, indent=1)
+        data = {"format": FORMAT, "version": VERSION, **asdict(self), "scorer": scorer_to_dict(self.scorer)}
+        # One line per list of numbers (a tree node, a coefficient vector), so the file stays readable and diffable.
+        return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
+                                json.dumps(data, ensure_ascii=False, indent=1))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
 
     @classmethod
     def from_dict(cls, data: dict) -> "AnswerModel":
-        if data.get("format") != FORMAT or data.get("version") != VERSION:
-            raise ModelFileError(f"not a notice-qa answer model of version {VERSION} "
+        if data.get("format") != FORMAT or data.get("version") not in (1, VERSION):
+            raise ModelFileError(f"not a notice-qa answer model of version 1 or {VERSION} "
                                  f"(format {data.get('format')!r}, version {data.get('version')!r})")
         try:
-            return cls(features=list(data["features"]), scorer=LogisticModel(**data["scorer"]),
+            return cls(features=list(data["features"]), scorer=scorer_from_dict(data["scorer"]),
                        calibration=Calibration(**data["calibration"]), threshold=float(data["threshold"]),
                        prefer_extract=float(data.get("prefer_extract", 0.0)), passages=int(data.get("passages", 3)),
                        window_chars=int(data.get("window_chars", 700)), vetoes=list(data.get("vetoes", [])),

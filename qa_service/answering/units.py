@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from index.retriever import ScoredChunk
-from qa_service.answering.question import DATE_NUM, folded
+from qa_service.answering.question import AGENCY as AGENCY_FACET
+from qa_service.answering.question import DATE, DATE_NUM, NUMBER, QuestionAnalysis, folded
 
 # A line opening an item: "a)", "1.", "2.1.", "-", "+", "•", "(1)".
 ITEM_START = re.compile(r"^\s*(?:[-+•–*]|\(?\d+(?:\.\d+)*[.)]|\(?[a-zđ][.)]|[IVXLC]+\.)\s+")
@@ -61,6 +62,19 @@ def states_agency(text: str, folded_text: str | None = None) -> bool:
     if AGENCY.search(folded(text) if folded_text is None else folded_text):
         return True
     return any(m.group(1).isupper() for m in NAMED_PERSON.finditer(text))
+
+
+_NUMBER_WORD = re.compile(r"\d|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
+_TIME_WORD = re.compile(r"\d|\b(?:ngay|thang|nam|quy|tuan|gio|khi|truoc|sau|tu|thoi diem|thoi han|hang|dinh ky)\b")
+
+
+def states_asked(analysis: QuestionAnalysis, text: str) -> dict[str, bool]:
+    """For each kind of fact the question asks (a body for "who", a time for "when", a figure for "how
+    many"), whether ``text`` states one."""
+    plain = folded(text)
+    checks = {AGENCY_FACET: lambda: states_agency(text, plain) or text[:1].isupper(),
+              DATE: lambda: bool(_TIME_WORD.search(plain)), NUMBER: lambda: bool(_NUMBER_WORD.search(plain))}
+    return {facet: check() for facet, check in checks.items() if facet in analysis.facets}
 
 
 def is_date(written: str) -> bool:
