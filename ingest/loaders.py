@@ -135,7 +135,10 @@ def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> Ra
             raise _too_many_pages(count, max_pages)
         pages = []
         for i in range(count):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as exc:  # a page tree that loops or points nowhere
+                raise IngestError(f"PDF is damaged or truncated: page {i + 1} cannot be read ({exc})") from exc
             textpage = page.get_textpage()
             text = _clean_pdf_text(textpage.get_text_range())
             textpage.close()

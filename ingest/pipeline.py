@@ -24,6 +24,7 @@ from ingest.models import DocumentMeta, IngestError, Page, ParsedDocument, RawDo
 from ingest.normalize import normalize_pages
 from ingest.ocr import TesseractOcr
 from ingest.quality import score_text
+from ingest.sandbox import Limits, run_limited
 from ingest.structure import parse_sections
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -64,6 +65,8 @@ class DocumentParser:
         max_ocr_pages: a document needing OCR on more pages is flagged instead of read.
         max_chunks: a document cut into more passages is refused: embedding runs at a few passages a
             second on two cores, so an oversized text would hold the store's writer for hours.
+        pdf_limits: PDFs are read (and OCRed) in a child process with this memory and time limit
+            (:mod:`ingest.sandbox`); None reads them in this process.
     """
 
     chunker: ChunkerConfig = field(default_factory=ChunkerConfig)
@@ -73,6 +76,7 @@ class DocumentParser:
     ocr_cache_dir: Path | None = None
     max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
     max_chunks: int = DEFAULT_MAX_CHUNKS
+    pdf_limits: Limits | None = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None)
@@ -97,6 +101,12 @@ class DocumentParser:
 
     def parse_bytes(self, data: bytes, source: str) -> ParsedDocument:
         self._check_size(len(data))
+        if self.pdf_limits is not None and pdf_start(data) >= 0:
+            # PDFium inflates content streams in C, beyond any check here: PDFs are read in a bounded child.
+            return run_limited(self._parse_bytes, data, source, limits=self.pdf_limits)
+        return self._parse_bytes(data, source)
+
+    def _parse_bytes(self, data: bytes, source: str) -> ParsedDocument:
         raw = load_bytes(data, source, self.max_pages)
         if raw.media_type == "application/pdf":
             raw = self._recognize(raw, data[max(0, pdf_start(data)):])

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     ocr_enabled: bool = Field(True, description="OCR scans and garbled text layers when Tesseract is installed.")
     max_ocr_pages: int = Field(60, description="A document needing OCR on more pages is flagged instead.")
     max_chunks: int = Field(10_000, description="A document cut into more passages is refused.")
+    pdf_memory_mb: int = Field(1024, ge=64, description="Memory a PDF's reader (a child process) may use beyond what "
+                               "it inherits; a PDF needing more (a decompression bomb) is refused.")
     chunk_target_chars: int = 600  # see docs/ingestion.md (Chunks)
     chunk_max_chars: int = 900
 

@@ -11,6 +11,7 @@ import random
 import shutil
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,37 @@ def _encrypted_pdf(plain: bytes) -> bytes:
     return out.getvalue()
 
 
+def pdf_of_objects(objects: list[bytes]) -> bytes:
+    """A PDF written by hand from its object bodies (object 1 is the catalog), with a correct xref table."""
+    out, offsets = bytearray(b"%PDF-1.5\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def flate_bomb_pdf(decoded_mb: int = 1024) -> bytes:
+    """A one-page PDF of about 13 kB whose content stream inflates to ``decoded_mb`` MB of spaces (deflated twice,
+    which PDF filter arrays allow): read in the asking process it takes gigabytes."""
+    deflate, block, parts = zlib.compressobj(1), b" " * (64 << 20), []
+    parts += [deflate.compress(block) for _ in range(decoded_mb // 64)]
+    stream = zlib.compress(b"".join(parts) + deflate.flush(), 9)
+    return pdf_of_objects([
+        b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+        b"<</Length %d/Filter[/FlateDecode/FlateDecode]>>\nstream\n" % len(stream) + stream + b"\nendstream"])
+
+
+def page_tree_cycle_pdf() -> bytes:
+    """A PDF whose page tree lists itself as its own second page."""
+    return pdf_of_objects([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R 2 0 R]/Count 2>>",
+                           b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"])
+
+
 def _pdf_of_pages(count: int) -> bytes:
     from pypdf import PdfWriter
 
@@ -138,6 +170,8 @@ def hostile_files(tmp_path: Path) -> dict[str, tuple[bytes, str]]:
         "encrypted.pdf": (_encrypted_pdf(plain), "encrypted"),
         "two_thousand_pages.pdf": (_pdf_of_pages(2000), "2000 pages, over the 1500-page limit"),
         "zip_bomb.docx": (_zip_bomb_docx(), "zip bomb"),
+        "flate_bomb.pdf": (flate_bomb_pdf(), "MB of memory"),
+        "page_tree_cycle.pdf": (page_tree_cycle_pdf(), "damaged or truncated"),
         "html_named.pdf": (b"<!DOCTYPE html><html><body><h1>Th\xc3\xb4ng b\xc3\xa1o</h1></body></html>", "not PDF"),
         "unknown_encoding.txt": (bytes(range(128, 256)) * 20, "does not read as Vietnamese"),
     }

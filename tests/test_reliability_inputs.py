@@ -74,7 +74,7 @@ def assert_untouched(server) -> None:
 
 @pytest.mark.parametrize("name", ["zero_bytes.pdf", "truncated.pdf", "corrupt.pdf", "encrypted.pdf",
                                   "two_thousand_pages.pdf", "zip_bomb.docx", "html_named.pdf",
-                                  "unknown_encoding.txt"])
+                                  "unknown_encoding.txt", "flate_bomb.pdf", "page_tree_cycle.pdf"])
 def test_hostile_upload_is_refused_clearly_and_the_store_is_untouched(server, files, name):
     data, words = files[name]
     r = raw_upload(server, name, data)
@@ -82,6 +82,29 @@ def test_hostile_upload_is_refused_clearly_and_the_store_is_untouched(server, fi
     outcome = r.json()["files"][0]
     assert outcome["status"] == "error" and words in outcome["message"], outcome
     assert outcome["source"] == name and name in r.json()["detail"]
+    assert_untouched(server)
+
+
+def _peak_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+
+
+def test_a_decompression_bomb_never_reaches_the_server_process_memory(server, files):
+    """A 13 kB PDF inflating to 1 GB took 2 GB in the reading process: it is read in a bounded child now."""
+    before = _peak_rss_mb()
+    r = raw_upload(server, "flate_bomb.pdf", files["flate_bomb.pdf"][0])
+    assert r.status_code == 422 and "MB of memory" in r.json()["files"][0]["message"]
+    assert _peak_rss_mb() - before < 300  # the server (this process) never held the inflated stream
+    assert_untouched(server)
+
+
+def test_pdf_errors_belong_to_their_file(server, files):
+    """PDFium keeps error state between documents in one process; each PDF is read in its own child."""
+    encrypted = raw_upload(server, "encrypted.pdf", files["encrypted.pdf"][0])
+    cycle = raw_upload(server, "page_tree_cycle.pdf", files["page_tree_cycle.pdf"][0])
+    assert "encrypted" in encrypted.json()["files"][0]["message"]
+    assert "damaged" in cycle.json()["files"][0]["message"] and "encrypted" not in cycle.json()["files"][0]["message"]
     assert_untouched(server)
 
 
