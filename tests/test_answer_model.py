@@ -204,3 +204,27 @@ def test_withheld_questions_never_set_the_threshold():
     confidence = [None] * 30 + [0.2] * 5 + [0.9] * 10
     right = [1] * 30 + [0] * 5 + [1] * 10
     assert pick_threshold(confidence, right, 0.8) == (0.9, True)
+
+
+def test_features_read_from_the_candidate_words():
+    """What the candidate itself says: the kind of fact asked, words beyond the question's, the notice region."""
+    from types import SimpleNamespace
+
+    from qa_service.answering.features import FEATURES
+    from qa_service.answering.question import analyze
+
+    def candidate(text: str, section: str = "II.1"):
+        chunk = SimpleNamespace(section=section)
+        return SimpleNamespace(answer=SimpleNamespace(text=f"{text} [1]"),
+                               scored=SimpleNamespace(unit=SimpleNamespace(hit=SimpleNamespace(chunk=chunk))))
+
+    when = SimpleNamespace(analysis=analyze("Sở Nội vụ phải trình kế hoạch cải cách hành chính khi nào?"))
+    dated = candidate("Sở Nội vụ trình Kế hoạch cải cách hành chính trước ngày 15/4/2026.")
+    heading = candidate("Kế hoạch cải cách hành chính")
+    assert FEATURES["c_asked_stated"](when, dated) == 1.0 and FEATURES["c_asked_stated"](when, heading) == 0.0
+    assert FEATURES["c_novel"](when, heading) < 1.0 < FEATURES["c_novel"](when, dated)  # log(1 + new words)
+    who = SimpleNamespace(analysis=analyze("Cơ quan nào chủ trì thẩm định đề án?"))
+    assert FEATURES["c_asked_stated"](who, candidate("Giao Sở Tư pháp chủ trì thẩm định.")) == 1.0
+    signature = candidate("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A", section="signature")
+    assert FEATURES["c_region_furniture"](who, signature) == 1.0 and FEATURES["c_region_header"](who, signature) == 0.0
+    assert FEATURES["c_region_furniture"](who, dated) == 0.0
