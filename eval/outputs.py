@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from eval.report import primary_result, render_html, render_markdown
@@ -34,13 +35,21 @@ def ratios(result: ConfigResult, naive: ConfigResult | None) -> dict[str, float]
             if isinstance(v, float) and isinstance(naive.summary.get(k), float) and naive.summary[k]}
 
 
+def _skipped(warnings: list[str], named: int = 3) -> str:
+    """The files the naive loaders skipped: the first few by name, the rest counted by reason."""
+    if not warnings:
+        return ""
+    reasons = Counter(w.split(": ", 1)[-1] for w in warnings)
+    return (f"; loaders skipped {len(warnings)} files ({', '.join(f'{n} {why}' for why, n in reasons.most_common())})"
+            f": {'; '.join(w.split(': ', 1)[0] for w in warnings[:named])}{' …' if len(warnings) > named else ''}")
+
+
 def run_metadata(result: EvalResult, questions_file: str, machine: dict) -> dict:
     """What the report header shows: dataset, files, machine, how each index came to be, ingest problems."""
     described: dict[str, list[str]] = {}  # description -> the configurations it applies to
     for r in result.results:
         if r.config.naive:
-            how = "LangChain FAISS index" + (
-                f"; loaders skipped: {'; '.join(r.index['warnings'])}" if r.index.get("warnings") else "")
+            how = "LangChain FAISS index" + _skipped(r.index.get("warnings", []))
         elif "store" in r.index:
             how = f"existing store {r.index['store']}"
         else:
