@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import NamedTuple
 
 import numpy as np
@@ -134,9 +134,20 @@ class DocumentRecord:
     ingested_at: float = 0.0
     version_group: str = ""  # the doc_id of the first stored version of the same text (see ingest.versions)
     version_role: str = ""  # draft | issued | "" (unknown)
+    origin: str = ""  # the path of the file it was read from ('' for uploads)
+
+    @property
+    def folder(self) -> str:
+        """The name of the folder (an archive's dossier) the file was read from."""
+        return folder_of(self.origin)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "folder": self.folder}
+
+
+def folder_of(origin: str) -> str:
+    """The name of the folder a file path lies in ("" for a bare name or no path)."""
+    return PurePath(origin).parent.name if origin else ""
 
 
 class ParsedAs(NamedTuple):
@@ -273,6 +284,8 @@ class Catalog:
             # Filters compare tone-folded, lower-cased text: "lam dong" finds "LÂM ĐỒNG".
             conn.create_function("folded", 1, lambda v: fold(v or "").lower(), deterministic=True)
             conn.create_function("period_end", 1, lambda v: period_end(v or ""), deterministic=True)
+            conn.create_function("folder_of", 1, lambda v: " ".join(fold(folder_of(v or "")).lower().split()),
+                                 deterministic=True)
             self._local.conn = conn
         return conn
 

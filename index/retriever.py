@@ -32,6 +32,8 @@ class SearchFilters:
     date_to: str = ""
     source: str = ""  # exact file name
     section_prefix: str = ""  # "II.2" matches II.2 and II.2.4 ...
+    folder: str = ""  # part of the name of the folder (an archive's dossier) the file was read from
+    role: str = ""  # "draft" or "issued": only that version of a document
     doc_ids: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -45,7 +47,7 @@ class SearchFilters:
 
     def is_empty(self) -> bool:
         return not any((self.doc_type, self.issuer, self.date_from, self.date_to, self.source,
-                        self.section_prefix, self.doc_ids))
+                        self.section_prefix, self.folder, self.role, self.doc_ids))
 
     def to_sql(self) -> tuple[str, list]:
         """A WHERE clause over ``chunks c JOIN documents d`` and its parameters.
@@ -74,6 +76,12 @@ class SearchFilters:
             escaped = self.section_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             clauses.append("(c.section = ? OR c.section LIKE ? ESCAPE '\\')")
             params += [self.section_prefix, f"{escaped}.%"]
+        if self.folder:
+            clauses.append("instr(folder_of(d.origin), ?) > 0")
+            params.append(" ".join(fold(self.folder).lower().split()))
+        if self.role:
+            clauses.append("d.version_role = ?")
+            params.append(self.role)
         if self.doc_ids:
             clauses.append(f"d.doc_id IN ({','.join('?' * len(self.doc_ids))})")
             params += list(self.doc_ids)

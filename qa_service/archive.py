@@ -38,7 +38,7 @@ def _folded(text: str) -> str:
 
 def document_filter(filters: DocumentFilters) -> Callable[[DocumentRecord], bool]:
     """A predicate over stored documents for ``filters``, for listing them."""
-    doc_type, issuer = _folded(filters.doc_type), _folded(filters.issuer)
+    doc_type, issuer, folder = _folded(filters.doc_type), _folded(filters.issuer), _folded(filters.folder)
     date_from = filters.date_from.isoformat() if filters.date_from else ""
     date_to = filters.date_to.isoformat() if filters.date_to else ""
 
@@ -50,6 +50,10 @@ def document_filter(filters: DocumentFilters) -> Callable[[DocumentRecord], bool
         if (date_from or date_to) and not doc.date:
             return False
         if (date_from and period_end(doc.date) < date_from) or (date_to and doc.date > date_to):
+            return False
+        if folder and folder not in _folded(doc.folder):
+            return False
+        if filters.role and doc.version_role != filters.role:
             return False
         return not filters.source or doc.source == filters.source
 
@@ -123,7 +127,8 @@ class Archive:
         scope = SearchFilters(doc_type=filters.doc_type.strip(), issuer=filters.issuer.strip(),
                               date_from=filters.date_from.isoformat() if filters.date_from else "",
                               date_to=filters.date_to.isoformat() if filters.date_to else "",
-                              source=filters.source, section_prefix=filters.section.strip())
+                              source=filters.source, section_prefix=filters.section.strip(),
+                              folder=filters.folder.strip(), role=filters.role)
         return None if scope.is_empty() else scope
 
     def search(self, params: SearchParams) -> SearchResponse:

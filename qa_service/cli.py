@@ -164,20 +164,26 @@ def docs() -> None:
 
 @docs.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--folder", default="", help="Only files read from a folder (dossier) whose name contains this.")
+@click.option("--role", type=click.Choice(["draft", "issued"]), help="Only drafts, or only issued versions.")
 @click.pass_context
-def docs_list(ctx: click.Context, as_json: bool) -> None:
+def docs_list(ctx: click.Context, as_json: bool, folder: str, role: str | None) -> None:
     """The stored documents; versions of one text (drafts, the signed file, copies) are listed together,
     the issued version first, the others indented under it."""
-    documents = _container(ctx).store.documents()
+    from qa_service.archive import document_filter
+    from qa_service.schemas import DocumentFilters
+
+    keep = document_filter(DocumentFilters(folder=folder, role=role or ""))
+    documents = [d for d in _container(ctx).store.documents() if keep(d)]
     if as_json:
         _print_json([d.to_dict() for d in documents])
         return
     for group in version_groups(documents):
         for i, d in enumerate(group):
             lead = "  └ " if i else ""
-            role = f" [{d.version_role or 'version'}]" if len(group) > 1 else ""
-            click.echo(f"{lead}{d.doc_id}  {d.status:9} {d.chunk_count:5} chunks  {d.source}{role}  "
-                       f"{d.doc_type} {d.number} {d.date}")
+            tag = f" [{d.version_role or 'version'}]" if len(group) > 1 else ""
+            click.echo(f"{lead}{d.doc_id}  {d.status:9} {d.chunk_count:5} chunks  {d.source}{tag}  "
+                       f"{d.doc_type} {d.number} {d.date}{f'  [{d.folder}]' if d.folder else ''}")
 
 
 def version_groups(documents: list) -> list[list]:

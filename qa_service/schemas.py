@@ -67,6 +67,10 @@ class DocumentFilters(BaseModel):
     date_from: date | None = Field(None, description="Issued on or after (ISO date).")
     date_to: date | None = Field(None, description="Issued on or before (ISO date).")
     source: str = Field("", max_length=300, description="Exact file name as ingested.")
+    folder: str = Field("", max_length=300, description="Part of the name of the folder (an archive's dossier) the "
+                                                       "file was read from, tone-insensitive.")
+    role: Literal["", "draft", "issued"] = Field("", description='Only drafts ("draft") or issued, signed versions '
+                                                                '("issued").')
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DocumentFilters:
@@ -211,6 +215,7 @@ class DocumentSummary(BaseModel):
     version_group: str = Field("", description="The doc_id of the first stored version of the same text; "
                                                "documents sharing it are versions (drafts, signed, copies).")
     version_role: str = Field("", description='"draft", "issued" or "" (not known).')
+    folder: str = Field("", description="The folder (an archive's dossier) the file was read from; empty for uploads.")
 
 
 class DocumentList(BaseModel):

@@ -230,6 +230,11 @@ def test_list_filters_pagination_and_export(server):
     assert documents(server, q="rừng", issuer="hòa sơn")["total"] == 3
     assert documents(server, q="rừng", issuer="Lâm Đồng")["total"] == 0
     assert documents(server, q="203/BC-UBND")["documents"][0]["source"] == "BC_203_rung.txt"
+    # Uploads come from no folder; drafts and issued versions filter by role.
+    assert documents(server, q="rừng", folder="ho so 2024")["total"] == 0
+    assert documents(server, q="rừng")["documents"][0]["folder"] == ""
+    assert documents(server, q="rừng", role="issued")["total"] == sum(
+        d["version_role"] == "issued" for d in forest["documents"])
     page2 = documents(server, q="rừng", limit=1, page=2)
     assert page2["total"] == 3 and page2["offset"] == 1 and page2["documents"][0]["source"] == "KH_202_rung.txt"
 
@@ -241,7 +246,7 @@ def test_list_filters_pagination_and_export(server):
     exported = httpx.get(f"{server.url}/v1/documents", params={"q": "rừng", "format": "json"})
     assert "attachment" in exported.headers["content-disposition"] and exported.json() == forest
 
-    for params in ({"foo": "1"}, {"limit": 0}, {"sort": "size"}, {"date_to": "2024-02-31"}):
+    for params in ({"foo": "1"}, {"limit": 0}, {"sort": "size"}, {"date_to": "2024-02-31"}, {"role": "signed"}):
         bad = httpx.get(f"{server.url}/v1/documents", params=params)
         assert bad.status_code == 422 and bad.json()["errors"], params
 

@@ -9,8 +9,11 @@ import pytest
 from conftest import EXAMPLES, make_container
 
 from index.dense import DenseIndex
+from index.retriever import SearchFilters
 from index.store import NoticeStore, StoreError
 from ingest.pipeline import DocumentParser
+from qa_service.archive import document_filter
+from qa_service.schemas import DocumentFilters
 
 TXT = EXAMPLES / "TB_15_phien_hop_thang_01_2025.txt"
 
@@ -86,6 +89,12 @@ def test_files_of_one_name_in_two_folders_are_two_documents(tmp_path):
                                                              encoding="utf-8")
     third = runner.ingest_paths([tmp_path / "in"])
     assert [f.status for f in third.files] == ["unchanged", "replaced"] and len(container.store.documents()) == 2
+    # Each is found by its folder (an archive's dossier), listed or searched.
+    assert {d.folder for d in container.store.documents()} == {"2024", "2025"}
+    keep = document_filter(DocumentFilters(folder="2025"))
+    assert [d.folder for d in container.store.documents() if keep(d)] == ["2025"]
+    scoped = container.retriever.search("Giao Sở chủ trì", k=5, filters=SearchFilters(folder="2024"))
+    assert scoped and {h.chunk.doc_id for h in scoped} == {report.files[0].doc_id}  # 2024 comes first
 
 
 def test_changed_file_replaces_its_chunks_and_reuses_unchanged_vectors(tmp_path):
@@ -231,6 +240,11 @@ def test_versions_of_one_text_are_grouped_and_searched_once_from_the_issued_vers
     assert len({docs[n].version_group for n in ("DU THAO thong bao.txt", "thong bao (ban ky).txt", "copy.txt")}) == 1
     assert docs["other.docx"].version_group != docs["copy.txt"].version_group
     assert (docs["DU THAO thong bao.txt"].version_role, docs["thong bao (ban ky).txt"].version_role) == ("draft", "issued")
+    # Researchers narrow a search or a listing to drafts or issued versions.
+    issued = container.retriever.search("thăm hỏi tặng quà Tết", k=5, filters=SearchFilters(role="issued"))
+    assert issued and {h.chunk.source for h in issued} == {"thong bao (ban ky).txt"}
+    keep = document_filter(DocumentFilters(role="draft"))
+    assert sorted(d.source for d in container.store.documents() if keep(d)) == ["DU THAO thong bao.txt", "copy.txt"]
 
     # A passage the versions share is returned once, from the issued version, the others listed on it.
     query = "thăm hỏi, tặng quà các gia đình chính sách dịp Tết Nguyên đán"
