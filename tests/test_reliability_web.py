@@ -41,6 +41,14 @@ def test_the_page_sends_the_entered_key_with_reads(browser, read_keyed_server): 
         page.click("#search-form button")
         expect(page.locator("#search-out .card").first).to_be_visible()
         expect(page.locator("#search-status")).to_contain_text("1–10 /")
+        # The export links carry the key too: the file is the server's CSV, not a 401.
+        with page.expect_download() as download:
+            page.click("#search-out a:text('Xuất CSV')")
+        saved = download.value
+        assert saved.suggested_filename.endswith(".csv")
+        with open(saved.path(), encoding="utf-8-sig") as fh:
+            header = fh.readline()
+        assert header.startswith("rank,") and "detail" not in header
     finally:
         context.close()
     assert not errors, errors

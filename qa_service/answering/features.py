@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.retriever import ScoredChunk
+from ingest.vietnamese import tokenize
 from qa_service.answering.abstain import CHECKS, Verdict
 from qa_service.answering.candidates import PASSAGE, SPAN, Candidate
-from ingest.vietnamese import tokenize
 from qa_service.answering.question import AGENCY, DATE, LIST, NUMBER, QuestionAnalysis, folded
 from qa_service.answering.scoring import Selection
 from qa_service.answering.units import states_asked
