@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     stored = sum(o.status in ("added", "replaced", "duplicate") for o in outcomes)
     readable = stored + count("flagged")
     lines = [
-        f"`python -m eval.bench_ingest {opts.folder.name}{' --ocr' if opts.ocr else ''}"
+        f"`python -m eval.bench_ingest {opts.folder}{' --ocr' if opts.ocr else ''}"
         f"{f' --limit {opts.limit}' if opts.limit else ''}`, {info['date']}, {describe(info)}.",
         "",
         f"- files: {len(outcomes)} ({stored} stored, {count('flagged')} flagged, {count('error')} errors, "
