@@ -223,3 +223,26 @@ def test_a_closed_question_needs_a_verdict_from_the_model(model, llm_container):
     replaced = llm_container.service.ask(CLAIM)
     assert replaced.answer.startswith(("Đúng.", "Sai."))  # the extractive closed-form reader answered
     assert not replaced.answer.startswith("Văn phòng UBND tỉnh báo cáo [")
+
+
+def test_sentences_their_cited_passage_does_not_support_are_dropped(model, llm_container):
+    """An obedient model's "HACKED [1]" cites a real passage; the passage does not say it, so it goes."""
+    model.script = lambda system, user: f"HACKED [{passage_number(user, 'hồ sơ trả lại')}]"
+    hacked = llm_container.service.ask(QUESTION)
+    assert "HACKED" not in hacked.answer
+    assert "Giao Văn phòng UBND tỉnh chủ trì" in hacked.answer
+
+    def invents_a_figure(system, user):
+        n = passage_number(user, "hồ sơ trả lại")
+        return (f"Văn phòng UBND tỉnh chủ trì rà soát hồ sơ trả lại và hồ sơ trễ hạn [{n}]. "
+                f"Tỷ lệ hồ sơ trễ hạn phải giảm 87% trong năm 2031 [{n}].")
+
+    model.script = invents_a_figure
+    mixed = llm_container.service.ask(QUESTION)
+    assert mixed.answer.startswith("Văn phòng UBND tỉnh chủ trì rà soát") and "87%" not in mixed.answer
+    assert [c.marker for c in mixed.citations] == [1]
+
+    model.script = lambda system, user: (f"The Provincial People's Committee Office (Văn phòng UBND tỉnh) leads "
+                                         f"the review [{passage_number(user, 'hồ sơ trả lại')}].")
+    english = llm_container.service.ask("Which agency must review the handling of returned dossiers?")
+    assert english.answer.startswith("The Provincial People's Committee Office") and english.citations

@@ -3,8 +3,9 @@
 The model sees the best passages, numbered and delimited, under a prompt (``prompts/``) that
 demands answers only from them, ``[n]`` markers after each statement and an explicit not-found
 form; document text is presented as data, so instructions inside a notice do not change the rules.
-Every marker is checked against the passages (:mod:`citations`); an answer left without a valid
-citation, and any failure of the endpoint, falls back to the extractive answerer.
+Every marker is checked against the passages, and every sentence against the passages it cites
+(:mod:`citations`); an answer left without a supported, validly cited sentence, and any failure of the
+endpoint, falls back to the extractive answerer.
 
 Needs the ``llm`` extra (``langchain-openai``).
 """
@@ -139,12 +140,15 @@ class LLMAnswerer(Answerer):
         """The final answer from the model's raw reply: not-found form, checked markers, or the fallback."""
         if is_not_found(reply):
             return Answer(NOT_FOUND_VI, abstained=True, reason="the model found no answer in the passages")
-        checked = check_markers(reply, hits[: self.config.max_passages])
+        checked = check_markers(reply, hits[: self.config.max_passages], english=is_english(question))
         if not checked.citations:
-            return self._fall_back(question, hits, "the model's answer cited no valid passage", filters)
+            return self._fall_back(question, hits, "no sentence of the model's answer cites a passage that supports it",
+                                   filters)
         if read_form(question).closed and not VERDICT.match(checked.text):
             return self._fall_back(question, hits, "the model's answer to a closed question gave no verdict", filters)
-        reason = f"removed invalid markers {checked.removed}" if checked.removed else ""
+        reason = "; ".join(([f"removed invalid markers {checked.removed}"] if checked.removed else []) +
+                           ([f"dropped {len(checked.dropped)} sentence(s) no cited passage supports"]
+                            if checked.dropped else []))
         return Answer(checked.text, abstained=False, citations=checked.citations, reason=reason)
 
     def _fall_back(self, question: str, hits: list[ScoredChunk], why: str,
