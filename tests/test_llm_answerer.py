@@ -175,7 +175,8 @@ def test_streaming_relays_model_tokens_then_the_checked_answer(model, llm_contai
 
     def script(system, user):
         n = passage_number(user, "hồ sơ trả lại")
-        return f"Văn phòng UBND tỉnh chủ trì [{n}][9]."
+        return (f"Văn phòng UBND tỉnh chủ trì rà soát hồ sơ trả lại [{n}][9]. HACKED [{n}]. "
+                f"Văn phòng UBND tỉnh báo cáo UBND tỉnh hằng tuần [{n}].")
 
     model.script = script
     with LiveServer(create_app(container=llm_container)) as server:
@@ -189,10 +190,12 @@ def test_streaming_relays_model_tokens_then_the_checked_answer(model, llm_contai
                 elif line.startswith("data: "):
                     events.append((event, json.loads(line[6:])))
     tokens = [d["text"] for e, d in events if e == "token"]
-    assert len(tokens) >= 3 and "".join(tokens).startswith("Văn phòng UBND tỉnh")  # the model's own pieces
+    # Whole checked sentences as they complete: never an invalid marker nor an unsupported sentence.
+    assert len(tokens) == 2 and not any("[9]" in t or "HACKED" in t for t in tokens)
     assert model.requests[-1]["stream"] is True
     kind, final = events[-1]
-    assert kind == "final" and final["answer"] == "Văn phòng UBND tỉnh chủ trì [1]."
+    assert kind == "final" and "".join(tokens) == final["answer"] == (
+        "Văn phòng UBND tỉnh chủ trì rà soát hồ sơ trả lại [1]. Văn phòng UBND tỉnh báo cáo UBND tỉnh hằng tuần [1].")
     assert [c["section"] for c in final["citations"]] == ["II.1.a"]
 
 

@@ -36,6 +36,13 @@ class CheckedAnswer:
 SUPPORTED_SHARE = 0.5
 
 
+def complete_sentences(text: str) -> str:
+    """The part of a reply still being generated whose sentences are complete: those followed by more text
+    (a marker may still follow the last full stop)."""
+    sentences = [m for m in SENTENCE.finditer(text) if m.group().strip()]
+    return text[:sentences[-2].end()] if len(sentences) > 1 else ""
+
+
 _BARE_VERDICT = re.compile(r"^\s*(?:Đúng|Sai|Đáp án\s+[A-H])\s*[.:!]?\s*$", re.IGNORECASE)
 
 

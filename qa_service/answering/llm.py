@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from index.retriever import ScoredChunk, SearchFilters
 from prompts import load as load_prompt
 from qa_service.answering.base import NOT_FOUND_VI, Answer, Answerer, Token
-from qa_service.answering.citations import check_markers
+from qa_service.answering.citations import check_markers, complete_sentences
 from qa_service.answering.forms import VERDICT, read_form
 from qa_service.answering.question import is_english
 
@@ -123,17 +123,25 @@ class LLMAnswerer(Answerer):
         if not hits:
             yield from self.fallback.stream(question, hits, filters)
             return
-        parts: list[str] = []
+        reply, shown = "", ""
+        english, passages = is_english(question), hits[: self.config.max_passages]
         try:
             for chunk in self.chat_model.stream(self.messages(question, hits)):
-                piece = _content(chunk)
-                if piece:
-                    parts.append(piece)
-                    yield Token(piece)
+                reply += _content(chunk)
+                # Only whole sentences that passed the checks are shown, with their renumbered markers: a
+                # sentence is complete once text follows it, and checked sentences never change as more come.
+                done = complete_sentences(reply)
+                checked = check_markers(done, passages, english).text if done and not is_not_found(reply) else ""
+                if checked.startswith(shown) and len(checked) > len(shown):
+                    yield Token(checked[len(shown):])
+                    shown = checked
         except Exception as exc:
             yield self._fall_back(question, hits, f"LLM call failed ({type(exc).__name__}: {exc})", filters)
             return
-        yield self.finish(question, hits, "".join(parts), filters)
+        answer = self.finish(question, hits, reply, filters)
+        if not answer.abstained and answer.text.startswith(shown) and len(answer.text) > len(shown):
+            yield Token(answer.text[len(shown):])  # the last sentence, complete now
+        yield answer
 
     def finish(self, question: str, hits: list[ScoredChunk], reply: str,
                filters: SearchFilters | None = None) -> Answer:

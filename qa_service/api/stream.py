@@ -3,7 +3,8 @@
 Events, in order:
 
 - ``token``: ``{"text": "..."}``, a piece of the answer text as the answerer produces it (the
-  extractive answerer sends its whole answer as one piece; the LLM answerer sends model tokens);
+  extractive answerer sends its whole answer as one piece; the LLM answerer sends each sentence of the
+  model's answer once it is complete and checked, with its renumbered markers);
 - ``final``: the full output contract of ``POST /v1/ask`` (answer, abstained, citations, passages,
   timings). It is authoritative: an LLM answer that fails the citation checks is replaced here
   by the extractive answer, so clients show ``final.answer`` once it arrives;
