@@ -73,16 +73,21 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _checked_question(question) -> str:
-    """The question under the API's rules (not blank, at most 2,000 characters), else a clear error."""
+def _checked(model, field: str, value, what: str):
+    """``value`` as the API's request ``model`` accepts its ``field``, else the API's reason as a clear error."""
     from pydantic import ValidationError
 
+    try:
+        return getattr(model(**{field: value}), field)
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid {what}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+
+
+def _checked_question(question) -> str:
+    """The question under the API's rules (not blank, at most 2,000 characters), else a clear error."""
     from qa_service.schemas import AskRequest
 
-    try:
-        return AskRequest(question=question).question
-    except ValidationError as exc:
-        raise click.ClickException(f"invalid question: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+    return _checked(AskRequest, "question", question, "question")
 
 
 def _ask_one(container, question: str, k: int):
@@ -130,8 +135,10 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, questions, k: i
 @click.pass_context
 def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
     """Ranked passages for a query."""
+    from qa_service.schemas import SearchParams
     from qa_service.service import to_passage
 
+    query = _checked(SearchParams, "q", query, "query")  # the API's rules: not blank, at most 2,000 characters
     container = _container(ctx)
     passages = [to_passage(h).model_dump() for h in container.service.search(query, k=k)]
     if as_json:

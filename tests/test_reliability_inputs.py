@@ -239,6 +239,8 @@ def test_cli_ingest_reports_each_hostile_file_and_keeps_the_store(examples_conta
     (("ask", "-k", "0", "x"), "0 is not in the range 1<=x<=100"),
     (("ask", "-k", "101", "x"), "101 is not in the range"),
     (("search", "-k", "-1", "x"), "-1 is not in the range 1<=x<=200"),
+    (("search", ""), "invalid query: String should have at least 1 character"),  # as GET /v1/search (422)
+    (("search", "  \t"), "invalid query: must not be empty or only whitespace"),
 ])
 def test_cli_refuses_bad_questions_and_k_before_touching_the_store(args, words, tmp_path):
     proc = cli(*args, data_dir=tmp_path / "never-created")
