@@ -257,16 +257,26 @@ def rebuild(ctx: click.Context, reembed: bool) -> None:
     click.echo(f"rebuilt index of {count} chunks ({store.dense.kind})")
 
 
-def _facts_lines(rows: list, fmt) -> None:
+def _facts_lines(rows: list, fmt, noun: str) -> None:
     for row in rows:
         click.echo(fmt(row))
         click.echo(f"    {row.source} · {row.section or '—'} · p. {row.page_start}")
+    click.echo(f"{len(rows)} {noun}")  # "0 task rows" rather than silence when nothing matches
+
+
+# Dates as officials write them (31/01/2025) and as ISO (2025-01-31).
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _task_line(row) -> str:
+    line = f"{row.deadline or '—':10}  {row.lead or '(không nêu)'}: {row.action[:160]}"
+    return line + (f" (phối hợp: {', '.join(row.coordinators)})" if row.coordinators else "")
 
 
 @main.command()
 @click.option("--agency", help="Lead or coordinating agency (tone marks optional, e.g. \"so tai chinh\").")
-@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or before YYYY-MM-DD.")
-@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or after YYYY-MM-DD.")
+@click.option("--due-before", type=click.DateTime(DATE_FORMATS), help="Deadline on or before (2025-01-31 or 31/01/2025).")
+@click.option("--due-after", type=click.DateTime(DATE_FORMATS), help="Deadline on or after (2025-01-31 or 31/01/2025).")
 @click.option("--doc", help="Only this document (doc_id or file name).")
 @click.option("--text", help="Words the task contains.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"tasks": [...], "count": n}.')
@@ -278,7 +288,8 @@ def tasks(ctx: click.Context, agency, due_before, due_after, doc, text, as_json:
     if as_json:
         _print_json({"tasks": [r.to_dict() for r in rows], "count": len(rows)})
         return
-    _facts_lines(rows, lambda r: f"{r.deadline or '—':10}  {r.lead or '(không nêu)'}: {r.action[:160]}")
+    # Soonest deadline first; tasks without a date after them.
+    _facts_lines(sorted(rows, key=lambda r: (r.deadline is None, r.deadline or "", r.source)), _task_line, "task rows")
 
 
 @main.command()
@@ -293,7 +304,7 @@ def indicators(ctx: click.Context, status, doc, text, as_json: bool) -> None:
     if as_json:
         _print_json({"indicators": [r.to_dict() for r in rows], "count": len(rows)})
         return
-    _facts_lines(rows, _indicator_line)
+    _facts_lines(rows, _indicator_line, "indicator rows")
 
 
 def _indicator_line(row) -> str:

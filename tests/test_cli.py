@@ -122,3 +122,16 @@ def test_files_of_one_name_in_two_folders_are_both_kept_and_named_apart(tmp_path
     assert [d["source"] for d in listed] == ["thong_bao.txt"] * 2 and len({d["doc_id"] for d in listed}) == 2
     ambiguous = run_cli("docs", "show", "thong_bao.txt", data_dir=data, check=False)
     assert ambiguous.returncode != 0 and "2 documents are named 'thong_bao.txt'" in ambiguous.stderr
+
+
+def test_tasks_take_dates_as_officials_write_them_sort_by_deadline_and_count(cli_store):
+    iso = run_cli("tasks", "--due-before", "2025-12-31", data_dir=cli_store).stdout.splitlines()
+    written = run_cli("tasks", "--due-before", "31/12/2025", data_dir=cli_store).stdout.splitlines()
+    assert iso == written and iso[-1].endswith(" task rows") and int(iso[-1].split()[0]) >= 2
+    deadlines = [line.split()[0] for line in iso[:-1] if not line.startswith("    ")]
+    assert deadlines == sorted(deadlines)
+    assert any("(phối hợp: Cục Thuế tỉnh)" in line for line in iso)  # coordinators are shown
+    none = run_cli("tasks", "--agency", "Sở Ngoại vụ tỉnh Đắk Lắk", data_dir=cli_store)
+    assert none.returncode == 0 and none.stdout.strip() == "0 task rows"
+    bad = run_cli("tasks", "--due-before", "31-12-2025", data_dir=cli_store, check=False)
+    assert bad.returncode == 2 and "Invalid value for '--due-before'" in bad.stderr
