@@ -58,7 +58,8 @@ def _child(fn: Callable[..., T], args: tuple, memory_mb: int, conn) -> None:
 
 def run_limited(fn: Callable[..., T], *args, limits: Limits = Limits()) -> T:
     """``fn(*args)`` in a child process under ``limits``; its :class:`IngestError` is raised here, and running out of
-    memory or time, or the child dying, becomes one. ``fn`` and its arguments must be picklable."""
+    memory or time, or the child dying, becomes one. The child is a fork, so only ``fn``'s result crosses back (it
+    must be picklable)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(fn, args, limits.memory_mb, send), daemon=True)
