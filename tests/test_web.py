@@ -93,6 +93,18 @@ def test_ask_then_click_a_citation_shows_the_passage_highlighted_in_its_section(
     expect(viewer).to_be_hidden()
     page.locator(".citation button.link").first.click()  # the citation card opens it too
     expect(page.locator("#viewer-body mark")).to_have_text(citation["text"])
+    # A question of only spaces clears the earlier answer and says what to do.
+    page.click("#viewer-close")
+    page.fill("#ask-q", "   ")
+    page.click("#ask-go")
+    expect(page.locator("#ask-status")).to_have_text("Hãy nhập câu hỏi.")
+    expect(page.locator("#answer")).to_have_count(0)
+
+
+def test_the_page_has_its_own_icon_offline(page, examples_server):
+    page.goto(examples_server.url)
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert href.startswith("data:image/svg+xml")  # no request, no 404 for /favicon.ico
 
 
 def test_the_api_page_renders_without_network(page, examples_server):
