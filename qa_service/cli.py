@@ -221,13 +221,28 @@ def _resolve(store, key: str):
 
 @docs.command("show")
 @click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata and section tree as JSON.")
 @click.pass_context
-def docs_show(ctx: click.Context, doc: str) -> None:
-    """Metadata and section tree of a document (by id or file name), as JSON."""
+def docs_show(ctx: click.Context, doc: str, as_json: bool) -> None:
+    """Metadata and section tree of a document (by id or file name)."""
     store = _container(ctx).store
     detail = store.catalog.document_detail(_resolve(store, doc).doc_id)
     detail.pop("text", None)
-    _print_json(detail)
+    if as_json:
+        _print_json(detail)
+        return
+    d = detail
+    click.echo(f"{d['source']}  ({d['doc_id']}, {d['status']})")
+    click.echo(" · ".join(p for p in (f"{d['doc_type']} {d['number']}".strip(), d["date"], d["issuer"]) if p))
+    if d["title"]:
+        click.echo(d["title"])
+    click.echo(" · ".join(p for p in (f"ký: {d['signer']}" if d["signer"] else "", f"{d['page_count']} trang",
+                                      f"{d['chunk_count']} đoạn", f"thư mục {d['folder']}" if d["folder"] else "",
+                                      f"bản {d['version_role']}" if d["version_role"] else "") if p))
+    for section in d["sections"]:
+        click.echo(f"  {'  ' * section['level']}{section['label']}  {section['title']}")
+    for warning in d["warnings"]:
+        click.echo(f"! {warning}")
 
 
 @docs.command("remove")

@@ -64,8 +64,12 @@ def test_search_docs_and_remove(cli_store, tmp_path):
     listed = run_cli("docs", "list", "--json", data_dir=cli_store).stdout
     sources = {d["source"] for d in json.loads(listed)}
     assert sources == {p.name for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf", ".docx")}
-    shown = json.loads(run_cli("docs", "show", "KH_42_chuyen_doi_so_2025.docx", data_dir=cli_store).stdout)
+    shown = json.loads(run_cli("docs", "show", "--json", "KH_42_chuyen_doi_so_2025.docx", data_dir=cli_store).stdout)
     assert shown["number"] == "42/KH-UBND" and any(s["label"] == "II.2" for s in shown["sections"])
+    readable = run_cli("docs", "show", "KH_42_chuyen_doi_so_2025.docx", data_dir=cli_store).stdout.splitlines()
+    assert readable[0].startswith("KH_42_chuyen_doi_so_2025.docx") and "42/KH-UBND" in readable[1]
+    section = next(s for s in shown["sections"] if s["label"] == "II.2")
+    assert f"    II.2  {section['title']}" in readable  # the tree, indented by level
 
     # Removal on a copy, so the other tests keep their store.
     import shutil
