@@ -123,15 +123,18 @@ class LLMAnswerer(Answerer):
         if not hits:
             yield from self.fallback.stream(question, hits, filters)
             return
-        reply, shown = "", ""
+        reply, done, shown = "", "", ""
         english, passages = is_english(question), hits[: self.config.max_passages]
         try:
             for chunk in self.chat_model.stream(self.messages(question, hits)):
                 reply += _content(chunk)
                 # Only whole sentences that passed the checks are shown, with their renumbered markers: a
                 # sentence is complete once text follows it, and checked sentences never change as more come.
-                done = complete_sentences(reply)
-                checked = check_markers(done, passages, english).text if done and not is_not_found(reply) else ""
+                complete = complete_sentences(reply)
+                if complete == done:
+                    continue  # no new sentence: nothing to check again
+                done = complete
+                checked = check_markers(done, passages, english).text if not is_not_found(reply) else ""
                 if checked.startswith(shown) and len(checked) > len(shown):
                     yield Token(checked[len(shown):])
                     shown = checked
