@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from index.database import connect
 from index.dates import period_end
 from ingest.models import ParsedDocument
 from ingest.versions import SAME_DOCUMENT, band_keys, numbered_apart, signature, similarity, version_role
@@ -262,30 +263,36 @@ def document_fingerprint(doc: ParsedDocument) -> str:
 
 
 class Catalog:
-    """Thread-safe access to the SQLite file; one connection per thread, WAL for concurrent readers."""
+    """Thread-safe access to the SQLite file; one connection per thread, WAL for concurrent readers.
 
-    def __init__(self, path: Path):
+    ``read_only`` opens the file without ever writing it (see :mod:`index.database`); the schema must
+    then be current already (:attr:`outdated` names what a writable open would add).
+    """
+
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         conn = self._conn()
-        conn.executescript(SCHEMA)
+        self.outdated: list[str] = []
+        if not read_only:
+            conn.executescript(SCHEMA)
         for table, column, declaration in MIGRATIONS:
             if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                if read_only:
+                    self.outdated.append(f"{table}.{column}")
+                else:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
             # Filters compare tone-folded, lower-cased text: "lam dong" finds "LÂM ĐỒNG".
-            conn.create_function("folded", 1, lambda v: fold(v or "").lower(), deterministic=True)
-            conn.create_function("period_end", 1, lambda v: period_end(v or ""), deterministic=True)
-            conn.create_function("folder_of", 1, lambda v: " ".join(fold(folder_of(v or "")).lower().split()),
-                                 deterministic=True)
+            conn = connect(self.path, self.read_only, {
+                "folded": lambda v: fold(v or "").lower(),
+                "period_end": lambda v: period_end(v or ""),
+                "folder_of": lambda v: " ".join(fold(folder_of(v or "")).lower().split()),
+            })
             self._local.conn = conn
         return conn
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index.catalog import write_transaction
+from index.database import connect
 from ingest.facts import EXTRACTOR_VERSION, AgencyMatcher, AliasTable, DocumentFacts, extract_facts
 from ingest.vietnamese import fold_key
 from ingest.models import Chunk, DocumentMeta, ParsedDocument, Section
@@ -143,20 +144,19 @@ class IndicatorRow:
 class FactsStore:
     """Tasks and indicators beside the catalog, in the same SQLite file; one connection per thread."""
 
-    def __init__(self, path: str | Path, table: AliasTable | None = None):
+    def __init__(self, path: str | Path, table: AliasTable | None = None, read_only: bool = False):
         self.path = Path(path)
         self.table = table or AliasTable()
         self.matcher = AgencyMatcher(self.table)
+        self.read_only = read_only
         self._local = threading.local()
-        self._conn().executescript(SCHEMA)
+        if not read_only:
+            self._conn().executescript(SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn = connect(self.path, self.read_only)
             self._local.conn = conn
         return conn
 
@@ -212,6 +212,8 @@ class FactsStore:
         catalog's normalised text, section tree and chunk pages.
         """
         written = 0
+        if self.read_only:  # stale rows are served as they are; the next writable open renews them
+            return written
         for record in catalog.documents():
             if record.status != "ok" or self.is_current(record.doc_id, record.content_hash):
                 continue

@@ -7,13 +7,15 @@ Files in the data directory:
 A cache whose generation or size differs from the catalog's is rebuilt from the catalog at open
 (vectors are stored in the catalog, so nothing is embedded again), so a crash between a commit and a
 cache save loses nothing; temp files a crash left behind are removed. Writers take an exclusive
-file lock. The dense index kind (exact or IVF) follows the chunk count and is recorded in
+file lock. A directory that refuses writes (or ``read_only``) is opened read-only: searches and reads
+work from caches rebuilt in memory, every write raises :class:`ReadOnlyStoreError`. The dense index kind (exact or IVF) follows the chunk count and is recorded in
 ``dense.json`` and in the catalog's meta table (``dense_kind``).
 """
 from __future__ import annotations
 
 import fcntl
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +28,7 @@ import numpy as np
 from index.catalog import (
     Catalog, ChunkRecord, DocumentRecord, Versioning, document_fingerprint, write_transaction,
 )
+from index.database import refuses_writes
 from index.dates import iso_key, mentioned_keys
 from index.dense import DenseIndex
 from index.embedders import VectorEmbeddings
@@ -37,6 +40,10 @@ log = logging.getLogger(__name__)
 
 class StoreError(Exception):
     """The store cannot be used as configured (e.g. built with another embedding model)."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write to a store opened read-only."""
 
 
 @dataclass
@@ -66,13 +73,20 @@ class NoticeStore:
         data_dir: the store directory (created when missing).
         embedder: embeds chunk texts on upsert; the store remembers its ``model_id`` and refuses another.
         check_embedder: set False only to re-embed with another model (:meth:`rebuild` ``reembed``).
+        read_only: never write to the directory (a snapshot shared by serving replicas); a directory
+            that refuses writes is opened read-only anyway.
     """
 
-    def __init__(self, data_dir: str | Path, embedder: VectorEmbeddings, check_embedder: bool = True):
+    def __init__(self, data_dir: str | Path, embedder: VectorEmbeddings, check_embedder: bool = True,
+                 read_only: bool = False):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.data_dir.is_dir():
+            if read_only:
+                raise StoreError(f"no store in {self.data_dir}: a read-only store must exist already")
+            self.data_dir.mkdir(parents=True)
+        self.read_only = read_only or refuses_writes(self.data_dir)
         self.embedder = embedder
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        self.catalog = self._open_catalog()
         self._dense_path = self.data_dir / "dense.faiss"
         self._lexical_path = self.data_dir / "lexical.npz"
         self._lock = threading.RLock()  # held by searches and by the writer while it changes the caches
@@ -87,15 +101,31 @@ class NoticeStore:
         self.lexical: LexicalIndex | None = None
         self._date_keys: dict[str, set[str]] = {}
         self._date_keys_generation = -1
+        if self.read_only:
+            self.refresh()
+            return
         with self.write_lock(refresh=False):
             self._remove_temp_files()
             self.catalog.place_unversioned()  # a store written before versions were tracked
             self.refresh()
 
     # -- consistency -------------------------------------------------------------------------
+    def _open_catalog(self) -> Catalog:
+        path = self.data_dir / "catalog.sqlite3"
+        if not self.read_only:
+            return Catalog(path)
+        try:
+            catalog = Catalog(path, read_only=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"no readable store in the read-only directory {self.data_dir} ({exc})") from None
+        if catalog.outdated:
+            raise StoreError(f"the store in {self.data_dir} was written by an older notice-qa and the directory is "
+                             f"read-only: open it once with write access to upgrade it ({', '.join(catalog.outdated)})")
+        return catalog
+
     def _check_embedder(self) -> None:
         stored = self.catalog.get_meta("embedder")
-        if stored is None:
+        if stored is None and not self.read_only:
             self.catalog.set_meta("embedder", self.embedder.model_id)
         elif stored != self.embedder.model_id:
             raise StoreError(
@@ -144,7 +174,8 @@ class NoticeStore:
         stored = self.catalog.get_meta("dim")
         if stored is None:
             stored = str(self.embedder.dim)
-            self.catalog.set_meta("dim", stored)
+            if not self.read_only:
+                self.catalog.set_meta("dim", stored)
         return int(stored)
 
     def save(self) -> None:
@@ -186,7 +217,9 @@ class NoticeStore:
 
         The wait for another process's file lock happens before the in-memory lock is taken, so searches
         in this process go on while a writer waits (``writer_waiting_s`` tells how long it has been).
+        A read-only store raises :class:`ReadOnlyStoreError`.
         """
+        self.check_writable()
         if self._writer_thread == threading.get_ident():
             self._lock_depth += 1
             try:
@@ -212,6 +245,14 @@ class NoticeStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def check_writable(self) -> None:
+        """Raise :class:`ReadOnlyStoreError` when the store is read-only, so a writer fails before its slow work."""
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"the store in {self.data_dir} is read-only: searching and reading work, adding, replacing or "
+                "removing documents does not (give the server write access to the directory, or unset "
+                "NOTICE_QA_READ_ONLY)")
+
     @property
     def writer_waiting_s(self) -> float:
         """How long a writer of this process has been waiting for another process's write lock (0 when none)."""
@@ -231,6 +272,7 @@ class NoticeStore:
         fingerprint = document_fingerprint(doc)
         if self.catalog.fingerprint(doc.doc_id) == fingerprint:
             return UpsertResult(doc.doc_id, "unchanged", len(doc.chunks), 0)
+        self.check_writable()  # before embedding, which is the slow part
         vectors, embedded = self._vectors(doc)
         with self.write_lock():
             existing = self.catalog.document(doc.doc_id)

@@ -21,7 +21,19 @@ def _print_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-@click.group()
+class _Commands(click.Group):
+    """Reports a store that cannot be used as configured (read-only, another embedder) as a one-line error."""
+
+    def invoke(self, ctx: click.Context):
+        from index.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Commands)
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="NOTICE_QA_DATA_DIR",
               help="Store directory [env NOTICE_QA_DATA_DIR; default ./data].")
 @click.pass_context
@@ -42,6 +54,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     from ingest.pipeline import discover
 
     container = _container(ctx)
+    container.store.check_writable()  # before the progress bar
     files = discover(list(paths))
     with tqdm(total=len(files), unit="file", disable=as_json or not files, file=sys.stderr) as bar:
         done = {"pages": 0, "ocr": 0, "passages": 0}
@@ -266,7 +279,8 @@ def rebuild(ctx: click.Context, reembed: bool) -> None:
     from index.store import NoticeStore
 
     container = _container(ctx)
-    store = NoticeStore(container.settings.data_dir, container.embedder, check_embedder=not reembed)
+    store = NoticeStore(container.settings.data_dir, container.embedder, check_embedder=not reembed,
+                        read_only=container.settings.read_only)
     with tqdm(total=store.catalog.count_chunks(), unit="chunk", disable=not reembed, file=sys.stderr) as bar:
         count = store.rebuild(reembed=reembed, progress=bar.update)
     click.echo(f"rebuilt index of {count} chunks ({store.dense.kind})")

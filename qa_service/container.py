@@ -24,7 +24,7 @@ class Container:
     def store(self):
         from index.store import NoticeStore
 
-        return NoticeStore(self.settings.data_dir, self.embedder)
+        return NoticeStore(self.settings.data_dir, self.embedder, read_only=self.settings.read_only)
 
     @cached_property
     def parser(self):
@@ -46,11 +46,14 @@ class Container:
         Opens the catalog without the embedder, so ``notice-qa tasks`` starts fast.
         """
         from index.catalog import Catalog
+        from index.database import refuses_writes
         from index.facts_store import FactsStore
 
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        catalog = Catalog(self.settings.data_dir / "catalog.sqlite3")
-        facts = FactsStore(catalog.path)
+        data_dir = self.settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        read_only = self.settings.read_only or refuses_writes(data_dir)
+        catalog = Catalog(data_dir / "catalog.sqlite3", read_only=read_only)
+        facts = FactsStore(catalog.path, read_only=read_only)
         facts.backfill(catalog)
         return facts
 

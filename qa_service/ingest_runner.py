@@ -92,6 +92,7 @@ class IngestRunner:
 
     def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
                      ) -> IngestReport:
+        self.store.check_writable()
         report = IngestReport(skipped=[str(p) for p in unsupported(paths)])
         try:
             for i, path in enumerate(discover(paths), start=1):
@@ -107,6 +108,7 @@ class IngestRunner:
         return report
 
     def ingest_bytes(self, data: bytes, source: str) -> FileOutcome:
+        self.store.check_writable()
         try:
             doc = self.parser.parse_bytes(data, source)
         except IngestError as exc:

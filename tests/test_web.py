@@ -225,3 +225,29 @@ def test_documents_tab_lists_documents_and_shows_the_section_tree(page, examples
     expect(page.locator("#viewer .tree")).to_contain_text("II.2.1. Tài chính - ngân sách")
     page.locator("#viewer .tree button", has_text="II.2.1.").click()
     expect(page.locator("#viewer-body")).to_contain_text("Giao Sở Tài chính chủ trì")
+
+
+def test_a_read_only_store_offers_no_upload_nor_deletion(page, examples_container):
+    from qa_service.api import create_app
+
+    container = make_container(examples_container.settings.data_dir, read_only=True)
+    with LiveServer(create_app(container=container)) as server:
+        page.goto(server.url)
+        expect(page.locator("#read-only-note")).to_be_visible()
+        expect(page.locator("#read-only-note")).to_contain_text("chỉ đọc")
+        expect(page.locator("#upload-box")).to_be_hidden()
+        page.click("nav [data-tab=docs]")
+        expect(page.locator("#docs-status")).to_have_text("3 văn bản")
+        expect(page.locator("#docs-out td button.link", has_text="Xóa")).to_have_count(0)
+        page.click("nav [data-tab=ask]")
+        page.fill("#ask-q", "Sở Tài chính phải báo cáo kịch bản thu ngân sách trước ngày nào?")
+        page.click("#ask-go")
+        expect(page.locator("#answer")).to_contain_text("31/01/2025")
+
+
+def test_a_writable_store_offers_upload_and_deletion(page, examples_server):
+    page.goto(examples_server.url)
+    page.click("nav [data-tab=docs]")
+    expect(page.locator("#docs-status")).to_have_text("3 văn bản")
+    expect(page.locator("#docs-out td button.link", has_text="Xóa")).to_have_count(3)
+    expect(page.locator("#read-only-note")).to_be_hidden()

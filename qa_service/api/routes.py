@@ -30,7 +30,7 @@ def healthz(container: Container = Depends(get_container)) -> dict:
     # Reads still work while a write waits for another process (a long rebuild): say so, without failing.
     return {"status": "ok" if waiting < WRITER_STUCK_S else "writer waiting", "documents": len(store.documents()),
             "chunks": store.catalog.count_chunks(), "embedder": store.embedder.model_id,
-            "writer_waiting_s": round(waiting, 1)}
+            "writer_waiting_s": round(waiting, 1), "read_only": store.read_only}
 
 
 @router.post("/v1/ask", response_model=AskResponse, responses=ERRORS)
