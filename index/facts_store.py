@@ -21,8 +21,8 @@ from pathlib import Path
 from index.catalog import write_transaction
 from index.database import connect
 from ingest.facts import EXTRACTOR_VERSION, AgencyMatcher, AliasTable, DocumentFacts, extract_facts
-from ingest.vietnamese import fold_key
 from ingest.models import Chunk, DocumentMeta, ParsedDocument, Section
+from ingest.vietnamese import fold_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fact_state (

@@ -26,7 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import (
-    Catalog, ChunkRecord, DocumentRecord, Versioning, document_fingerprint, write_transaction,
+    Catalog,
+    ChunkRecord,
+    DocumentRecord,
+    Versioning,
+    document_fingerprint,
+    write_transaction,
 )
 from index.database import refuses_writes
 from index.dates import iso_key, mentioned_keys
