@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
@@ -363,10 +363,14 @@ class Catalog:
         row = self._conn().execute("SELECT fingerprint FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def replace_document(self, doc: ParsedDocument, vectors: np.ndarray
+    def replace_document(self, doc: ParsedDocument, vectors: np.ndarray,
+                         also: Callable[[sqlite3.Connection], None] | None = None
                          ) -> tuple[list[int], list[int], Versioning]:
         """Atomically replace a document and its chunks, and place it among the versions of its text.
-        Returns (removed chunk ids, new chunk ids, its versioning)."""
+
+        ``also`` writes what belongs with the document (its task and indicator rows) in the same transaction,
+        so a kill never leaves a stored document without them. Returns (removed chunk ids, new chunk ids,
+        its versioning)."""
         document, chunks = _document_row(doc), _chunk_rows(doc)
         with write_transaction(self._conn()) as conn:
             removed = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,))]
@@ -386,6 +390,8 @@ class Catalog:
                 added.append(cur.lastrowid)
             versioning = self._place_version(conn, doc.doc_id, doc.source, doc.text, doc.meta.number,
                                              doc.content_hash)
+            if also is not None:
+                also(conn)
             self._bump(conn)
         return removed, added, versioning
 

@@ -183,27 +183,33 @@ class FactsStore:
     def replace(self, doc_id: str, content_hash: str, facts: DocumentFacts) -> None:
         """Replace a document's facts in one transaction (the document must be in the catalog)."""
         with write_transaction(self._conn()) as conn:
-            conn.execute("DELETE FROM fact_tasks WHERE doc_id = ?", (doc_id,))
-            conn.execute("DELETE FROM fact_indicators WHERE doc_id = ?", (doc_id,))
-            conn.executemany(
-                "INSERT INTO fact_tasks(doc_id, ordinal, lead, leads, lead_text, coordinators, action, deadline,"
-                " deadline_text, section, section_title, page_start, page_end, char_start, char_end, text, search_key)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(doc_id, i, t.lead, _json(t.leads), t.lead_text, _json(t.coordinators), t.action, t.deadline,
-                  t.deadline_text, t.where.section, t.where.section_title, t.where.page_start, t.where.page_end,
-                  t.where.char_start, t.where.char_end, t.where.text,
-                  fold_key(" ".join([t.lead, t.lead_text, *t.coordinators, t.action, t.where.text])))
-                 for i, t in enumerate(facts.tasks)])
-            conn.executemany(
-                "INSERT INTO fact_indicators(doc_id, ordinal, name, value, unit, value_text, period, comparison,"
-                " status, kind, section, section_title, page_start, page_end, char_start, char_end, text, search_key)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(doc_id, i, x.name, x.value, x.unit, x.value_text, x.period, x.comparison, x.status, x.kind,
-                  x.where.section, x.where.section_title, x.where.page_start, x.where.page_end, x.where.char_start,
-                  x.where.char_end, x.where.text, fold_key(f"{x.name} {x.period} {x.where.text}"))
-                 for i, x in enumerate(facts.indicators)])
-            conn.execute("INSERT OR REPLACE INTO fact_state(doc_id, content_hash, version, extracted_at)"
-                         " VALUES (?,?,?,?)", (doc_id, content_hash, EXTRACTOR_VERSION, time.time()))
+            self.write(conn, doc_id, content_hash, facts)
+
+    @staticmethod
+    def write(conn: sqlite3.Connection, doc_id: str, content_hash: str, facts: DocumentFacts) -> None:
+        """Replace a document's facts on ``conn`` inside the caller's transaction: the catalog's, when the
+        document itself is written (:meth:`NoticeStore.upsert` ``also``), so both commit or neither."""
+        conn.execute("DELETE FROM fact_tasks WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM fact_indicators WHERE doc_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT INTO fact_tasks(doc_id, ordinal, lead, leads, lead_text, coordinators, action, deadline,"
+            " deadline_text, section, section_title, page_start, page_end, char_start, char_end, text, search_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, i, t.lead, _json(t.leads), t.lead_text, _json(t.coordinators), t.action, t.deadline,
+              t.deadline_text, t.where.section, t.where.section_title, t.where.page_start, t.where.page_end,
+              t.where.char_start, t.where.char_end, t.where.text,
+              fold_key(" ".join([t.lead, t.lead_text, *t.coordinators, t.action, t.where.text])))
+             for i, t in enumerate(facts.tasks)])
+        conn.executemany(
+            "INSERT INTO fact_indicators(doc_id, ordinal, name, value, unit, value_text, period, comparison,"
+            " status, kind, section, section_title, page_start, page_end, char_start, char_end, text, search_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, i, x.name, x.value, x.unit, x.value_text, x.period, x.comparison, x.status, x.kind,
+              x.where.section, x.where.section_title, x.where.page_start, x.where.page_end, x.where.char_start,
+              x.where.char_end, x.where.text, fold_key(f"{x.name} {x.period} {x.where.text}"))
+             for i, x in enumerate(facts.indicators)])
+        conn.execute("INSERT OR REPLACE INTO fact_state(doc_id, content_hash, version, extracted_at)"
+                     " VALUES (?,?,?,?)", (doc_id, content_hash, EXTRACTOR_VERSION, time.time()))
 
     def backfill(self, catalog) -> int:
         """Extract facts of catalog documents whose facts are missing or stale; returns how many it wrote.

@@ -18,7 +18,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,7 +265,7 @@ class NoticeStore:
         return 0.0 if since is None else time.monotonic() - since
 
     # -- writes ------------------------------------------------------------------------------
-    def upsert(self, doc: ParsedDocument) -> UpsertResult:
+    def upsert(self, doc: ParsedDocument, also: Callable[[sqlite3.Connection], None] | None = None) -> UpsertResult:
         """Add or replace a document; one whose stored fingerprint is unchanged is left as is.
 
         The fingerprint covers the file hash and everything parsed from it, so an unchanged file adds
@@ -273,6 +273,7 @@ class NoticeStore:
         chunks whose content hash is already stored (for this document or another version of it) reuse
         the stored vector. Embedding
         happens before the write lock is taken, so searches and other writers are not held up by it.
+        ``also`` writes rows that belong with the document in its transaction (:meth:`Catalog.replace_document`).
         """
         fingerprint = document_fingerprint(doc)
         if self.catalog.fingerprint(doc.doc_id) == fingerprint:
@@ -287,7 +288,7 @@ class NoticeStore:
                 # A scan without text (or a damaged copy) uploaded under a stored document's name must not
                 # wipe the passages users search: the readable version stays until a readable one replaces it.
                 return UpsertResult(doc.doc_id, "kept", existing.chunk_count, 0)
-            removed, added, versioning = self.catalog.replace_document(doc, vectors)
+            removed, added, versioning = self.catalog.replace_document(doc, vectors, also)
             generation = self.catalog.generation
             self.dense.remove(removed)
             self.dense.add(np.array(added, dtype=np.int64), vectors)

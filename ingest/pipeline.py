@@ -159,13 +159,20 @@ class DocumentParser:
     def parse_raw(self, raw: RawDocument) -> ParsedDocument:
         """Parse a loaded document (no OCR: pages still marked ``needs_ocr`` are left out)."""
         warnings = list(raw.warnings)
-        pages, dropped = [], []
+        pages, dropped, foreign = [], [], False
         for page in raw.pages:
-            if page.needs_ocr or (not page.ocr and page.text.strip() and score_text(page.text).garbled):
+            garbled = not page.ocr and bool(page.text.strip()) and score_text(page.text).garbled
+            if page.needs_ocr or (garbled and raw.media_type == "application/pdf"):
                 dropped.append(page.number)
                 pages.append(Page(page.number, ""))
             else:
+                # Typed text (TXT, DOC, DOCX) is what its author wrote: English, markup or an unknown encoding
+                # is kept as written and said, while a PDF's garbled layer is a broken rendering OCR can replace.
+                foreign = foreign or garbled
                 pages.append(page)
+        if foreign:
+            warnings.append("the text does not read as Vietnamese (another language, markup or an unknown "
+                            "encoding); stored as written")
         if dropped and not any("not indexed" in w for w in warnings):
             warnings.append(f"page(s) {_page_list(dropped)} not indexed: no readable text layer and no OCR")
         normalized = normalize_pages(pages)

@@ -171,10 +171,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from qa_service.api import create_app
+    from qa_service.api.protocol import with_head_deadline
 
     container = _container(ctx)
     container.store  # open (and repair) the store before accepting requests
-    uvicorn.run(create_app(container=container), host=host, port=port)
+    uvicorn.run(create_app(container=container), host=host, port=port,
+                http=with_head_deadline(container.settings.request_head_timeout_s))
 
 
 @main.group()

@@ -11,14 +11,15 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from index.atomic import file_sha256
 from index.facts_store import FactsStore
 from index.store import NoticeStore
+from ingest.facts import DocumentFacts, extract_facts
 from ingest.models import IngestError
 from ingest.pipeline import DocumentParser, discover, doc_id_for, unsupported
-
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _DISK_MESSAGES = ("disk is full", "disk I/O error")  # SQLite's SQLITE_FULL and SQLITE_IOERR
@@ -140,6 +141,16 @@ class IngestRunner:
                                                     "are kept", outcome.message) if m)
         return outcome
 
+    def _facts(self, doc, warnings: list[str]) -> DocumentFacts | None:
+        """The document's task and indicator rows when they must be (re)written, else None."""
+        if self.facts is None or doc.status != "ok" or self.facts.is_current(doc.doc_id, doc.content_hash):
+            return None
+        try:
+            return extract_facts(doc, self.facts.table)
+        except Exception as exc:  # noqa: BLE001  the document is still stored; only its task/indicator rows are missing
+            warnings.append(f"facts not extracted: {exc}")
+            return None
+
     def _identify(self, name: str, file_hash: str, origin: str) -> tuple[str, str]:
         """The document id of the file at ``origin``, and the path of a different stored file of the same name.
 
@@ -155,19 +166,19 @@ class IngestRunner:
         return doc_id_for(f"{name}\n{origin}"), stored.origin
 
     def _store(self, doc, path: str, origin: str = "") -> FileOutcome:
-        result = self.store.upsert(doc)
+        warnings = list(doc.warnings)
+        facts = self._facts(doc, warnings)
+        # The task and indicator rows commit with the document, so a kill never leaves one without the other.
+        result = self.store.upsert(doc, also=facts and partial(FactsStore.write, doc_id=doc.doc_id,
+                                                               content_hash=doc.content_hash, facts=facts))
+        if facts is not None and result.status == "unchanged":  # the document was stored, its rows were stale
+            self.facts.replace(doc.doc_id, doc.content_hash, facts)
         if result.status in ("added", "replaced", "unchanged"):
             self.store.catalog.mark_parsed(doc.doc_id, doc.content_hash, self.parser.stamp, origin)
         status = ("flagged" if result.status == "kept" or (doc.status != "ok" and result.status != "unchanged")
                   else result.status)
-        warnings = list(doc.warnings)
         if result.status == "kept":
             warnings.append("nothing readable in this version: the stored version was kept")
-        if self.facts is not None and doc.status == "ok":
-            try:
-                self.facts.sync(doc)  # no-op when the document's facts are current
-            except Exception as exc:  # noqa: BLE001  the document is stored; only its task/indicator rows are missing
-                warnings.append(f"facts not extracted: {exc}")
         outcome = FileOutcome(path=path, source=doc.source, status=status, chunks=result.chunks, doc_id=doc.doc_id,
                               pages=doc.page_count, ocr_pages=len(doc.ocr_pages), embedded=result.embedded)
         if (v := result.versioning) is not None:

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
                                              "api_key (which must then be set too).")
     max_upload_mb: float = 20.0
     max_json_kb: int = Field(256, description="Largest request body other than an upload.")
+    request_head_timeout_s: float = Field(20.0, gt=0, description="A connection whose request line and headers "
+                                          "have not arrived this long after it opened (or after the previous "
+                                          "response) is closed: idle and slowloris clients cannot pile up.")
     search_window: int = Field(200, description="Ranked results one archive search can page through.")
     cors_origins: list[str] = Field(default_factory=list)
 

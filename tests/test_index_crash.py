@@ -85,3 +85,43 @@ def test_leftover_temp_files_and_torn_caches_are_repaired_at_open(tmp_path):
     assert reopened.store.lexical.size == reopened.store.dense.size == total
     assert not list(data.glob(".*.tmp"))
     assert reopened.retriever.search("Trung tâm dữ liệu tỉnh", k=1)[0].chunk.source == "KH_42_chuyen_doi_so_2025.docx"
+
+
+# A child whose process dies the instant the store has committed a document, before anything after it runs.
+DIES_AFTER_COMMIT = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from index.store import NoticeStore
+    from qa_service.container import Container
+    from qa_service.settings import Settings
+
+    real_upsert = NoticeStore.upsert
+
+    def upsert(self, doc, *args, **kwargs):
+        result = real_upsert(self, doc, *args, **kwargs)
+        if result.status == "added":
+            os._exit(9)
+        return result
+
+    NoticeStore.upsert = upsert
+    container = Container(Settings(data_dir=Path(sys.argv[1])))
+    container.ingest_runner.ingest_paths([Path(sys.argv[2])])
+""")
+
+
+def test_a_document_and_its_task_rows_commit_together(tmp_path):
+    """Killed right after a document's commit, the store holds its task rows too (read without the
+    backfill that opening the task store would run)."""
+    folder, data = tmp_path / "notices", tmp_path / "store"
+    _write_notices(folder)
+    done = subprocess.run([sys.executable, "-c", DIES_AFTER_COMMIT, str(data), str(folder / "notice_00.txt")],
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 9, done.stderr
+    from index.catalog import Catalog
+
+    conn = Catalog(data / "catalog.sqlite3")._conn()
+    (doc_id,) = [r[0] for r in conn.execute("SELECT doc_id FROM documents")]
+    tasks = conn.execute("SELECT COUNT(*) FROM fact_tasks WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    state = conn.execute("SELECT COUNT(*) FROM fact_state WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    assert tasks >= 3 and state == 1

@@ -191,3 +191,19 @@ def test_pdf_without_pdfium_falls_back_to_pypdf():
     data = (EXAMPLES / "TB_27_giai_ngan_dau_tu_cong.pdf").read_bytes()
     fast, slow = load_bytes(data, "a.pdf"), _read_pdf_pypdf(data, "a.pdf", 10)
     assert " ".join(fast.pages[1].text.split()) == " ".join(slow.pages[1].text.split())
+
+
+@pytest.mark.parametrize("text", [
+    ("Meeting notes\n\nThe Department of Finance shall submit the budget report before 31 January 2025. "
+     "The Department of Planning and Investment shall coordinate with the districts on disbursement.\n"),
+    ("<html><body><h1>Report</h1><p>The provincial budget plan was approved by the council on "
+     "15 March 2025 after the public consultation closed.</p></body></html>\n"),
+])
+def test_typed_text_that_is_not_vietnamese_is_stored_as_written_and_said(text):
+    """A TXT, DOC or DOCX holds what its author typed; only a PDF's garbled text layer is left for OCR."""
+    from ingest.pipeline import DocumentParser
+
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "notes.txt")
+    assert doc.status == "ok" and doc.chunks, doc.warnings
+    assert "31 January 2025" in doc.text or "15 March 2025" in doc.text
+    assert any("does not read as Vietnamese" in w and "stored as written" in w for w in doc.warnings)

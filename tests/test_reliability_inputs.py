@@ -113,6 +113,8 @@ def test_pdf_errors_belong_to_their_file(server, files):
     ("..\\..\\boot.ini\\bomb.docx", "bomb.docx", "zip_bomb.docx"),
     ("nul\x00byte\x01.pdf", "nul byte.pdf", "encrypted.pdf"),
     ("d" * 300 + ".pdf", "d" * 116 + ".pdf", "truncated.pdf"),
+    ("bao_cao\u202efdp.exe.pdf", "bao_caofdp.exe.pdf", "html_named.pdf"),  # would display as "bao_cao" + "fdp.exe.pdf" reversed
+    ("\u2067....pdf", "upload.pdf", "encrypted.pdf"),
 ])
 def test_hostile_names_on_hostile_files(server, files, raw_name, stored, content):
     data, words = files[content]

@@ -194,3 +194,52 @@ def test_pages_of_other_sites_cannot_write_without_a_key(open_server):
                          timeout=60, **upload)
     assert trusted.status_code in (200, 201), trusted.text
     assert httpx.post(f"{open_server.url}/v1/documents", timeout=60, **upload).status_code in (200, 201)
+
+
+def test_idle_and_slowloris_connections_are_closed_and_others_served(examples_container, tmp_path):
+    """``notice-qa serve`` closes a connection whose request head is not in after the deadline: one that
+    sends nothing, and one that sends its headers a line at a time; a keep-alive client is served again."""
+    import socket
+    import subprocess
+    import time
+
+    from conftest import ROOT, _free_port
+
+    data = copy_store(examples_container.settings.data_dir, tmp_path / "data")
+    port = _free_port()
+    env = {**os.environ, "NOTICE_QA_DATA_DIR": str(data), "NOTICE_QA_REQUEST_HEAD_TIMEOUT_S": "1.5"}
+    server = subprocess.Popen([sys.executable, "-m", "qa_service.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert server.poll() is None
+                time.sleep(0.2)
+
+        def closed_after(send_slowly: bool) -> float:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                start = time.monotonic()
+                if send_slowly:
+                    for line in (b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n", b"X-A: 1\r\n", b"X-B: 2\r\n",
+                                 b"X-C: 3\r\n", b"X-D: 4\r\n"):
+                        try:
+                            sock.sendall(line)
+                        except OSError:
+                            break
+                        time.sleep(0.6)
+                assert sock.recv(1024) == b""  # closed by the server, without an answer
+                return time.monotonic() - start
+
+        assert closed_after(send_slowly=False) < 10
+        assert closed_after(send_slowly=True) < 10
+        with httpx.Client(timeout=30) as client:  # a keep-alive client is served across the deadline
+            assert client.get(f"{url}/healthz").status_code == 200
+            r = client.post(f"{url}/v1/ask", json={"question": KNOWN_QUESTION})
+            assert r.status_code == 200 and r.json()["citations"]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -27,11 +27,15 @@ class UploadRejected(Exception):
 
 
 def safe_source_name(raw: str | None) -> str:
-    """A plain file name for an uploaded file: no directories, no control or reserved characters,
-    at most ``MAX_NAME_CHARS`` characters with its extension kept ("upload" when nothing is left)."""
+    """A plain file name for an uploaded file: no directories, no control, format or reserved characters,
+    at most ``MAX_NAME_CHARS`` characters with its extension kept ("upload" when nothing is left of the
+    stem: "....txt" is "upload.txt")."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/")
     name = PurePosixPath(name).name  # the last path component: "../../x.pdf" -> "x.pdf"
-    name = " ".join(_UNSAFE.sub(" ", name).split()).lstrip(". ")
+    # Format characters (right-to-left overrides, zero-width marks) make a name display as another one:
+    # "bao_cao\u202efdp.exe" shows as "bao_caoexe.pdf".
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    name = " ".join(_UNSAFE.sub(" ", name).split())
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
