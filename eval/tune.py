@@ -63,6 +63,9 @@ class TuneSet:
     store: str | None = None
     subset: str | None = None
     settings: dict = field(default_factory=dict)
+    # Sets over one corpus name the same group, so the questions of one document, from whichever set,
+    # always fall in the same fold.
+    group: str = ""
 
 
 @dataclass
@@ -110,16 +113,17 @@ def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, plans: list[
         hits = service.retrieve(q.question, k=max(service.top_k, MIN_PASSAGES))
         for passages, window in plans:
             answerer.config = replace(answerer.config, candidate_passages=passages, window_chars=window)
-            rows[passages, window].append(_rows(tune_set.name, q, answerer.deliberate(q.question, hits)))
+            rows[passages, window].append(_rows(tune_set.name, tune_set.group or tune_set.name, q,
+                                                answerer.deliberate(q.question, hits)))
         if tick:
             tick()
     return rows
 
 
-def _rows(set_name: str, q: Question, deliberation: Deliberation) -> QuestionRows:
+def _rows(set_name: str, group: str, q: Question, deliberation: Deliberation) -> QuestionRows:
     labels = [int(q.answerable and (key_fact_recall(q, {"answer": c.answer.text}) or 0.0) >= RIGHT_SHARE)
               for c in deliberation.candidates]
-    return QuestionRows(set_name, q.id, f"{set_name}:{question_group(q)}", q.answerable,
+    return QuestionRows(set_name, q.id, f"{group}:{question_group(q)}", q.answerable,
                         [feature_vector(deliberation, c) for c in deliberation.candidates], labels,
                         deliberation.verdict.abstain or not deliberation.candidates,
                         [c.kind for c in deliberation.candidates], deliberation.composite)

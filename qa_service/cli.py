@@ -17,6 +17,27 @@ def _container(ctx: click.Context):
     return Container(Settings(**overrides))
 
 
+def _stored(ctx: click.Context):
+    """The container of a store that holds documents; otherwise a clear error (exit 1) instead of empty
+    answers from a store the command would create."""
+    from index.database import connect
+
+    container = _container(ctx)
+    path = container.settings.data_dir / "catalog.sqlite3"
+    count = 0
+    if path.is_file():
+        conn = connect(path, read_only=True)
+        try:
+            count = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    if not count:
+        state = "holds no documents" if path.is_file() else "does not exist"
+        raise click.ClickException(f"the store in {container.settings.data_dir} {state}: ingest documents first "
+                                   "(notice-qa ingest FOLDER), or choose the store with --data-dir")
+    return container
+
+
 def _print_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -104,8 +125,7 @@ def _checked_question(question) -> str:
 
 
 def _ask_one(container, question: str, k: int):
-    question = _checked_question(question)  # before the store and the model are loaded
-    return container.service.ask(question, k=k).model_dump()
+    return container.service.ask(_checked_question(question), k=k).model_dump()
 
 
 @main.command()
@@ -119,18 +139,30 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, questions, k: i
     """Answer a question (or a JSONL file of questions) with cited sections."""
     if bool(question) == bool(questions):
         raise click.UsageError("give either a QUESTION or --questions FILE")
-    container = _container(ctx)
+    if question:
+        question = _checked_question(question)  # before the store and the model are loaded
+    container = _stored(ctx)
     if questions:
+        # A bad line is reported as an error record and the others are still answered; exit 1 if any was bad.
+        failed = 0
         for line_no, line in enumerate(questions, start=1):
             if not line.strip():
                 continue
+            row = None
             try:
                 row = json.loads(line)
-                qid, text = row["id"], row["question"]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise click.ClickException(f"line {line_no}: expected JSON with 'id' and 'question' ({exc})")
-            _print_json({"id": qid, **_ask_one(container, text, k)})
-        return
+                if not isinstance(row, dict) or "question" not in row:
+                    raise ValueError("expected a JSON object with 'question' (and optionally 'id')")
+                qid = row.get("id", str(line_no))
+                record = {"id": qid, **_ask_one(container, row["question"], k)}
+            except (ValueError, click.ClickException) as exc:
+                failed += 1
+                message = (exc.message if isinstance(exc, click.ClickException) else
+                           f"not JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else str(exc))
+                record = {"id": row.get("id", str(line_no)) if isinstance(row, dict) else str(line_no),
+                          "line": line_no, "error": message}
+            _print_json(record)
+        sys.exit(1 if failed else 0)
     result = _ask_one(container, question, k)
     if as_json:
         _print_json(result)
@@ -152,7 +184,7 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
     from qa_service.service import to_passage
 
     query = _checked(SearchParams, "q", query, "query")  # the API's rules: not blank, at most 2,000 characters
-    container = _container(ctx)
+    container = _stored(ctx)
     passages = [to_passage(h).model_dump() for h in container.service.search(query, k=k)]
     if as_json:
         _print_json({"passages": passages})
@@ -196,7 +228,7 @@ def docs_list(ctx: click.Context, as_json: bool, folder: str, role: str | None) 
     from qa_service.schemas import DocumentFilters
 
     keep = document_filter(DocumentFilters(folder=folder, role=role or ""))
-    documents = [d for d in _container(ctx).store.documents() if keep(d)]
+    documents = [d for d in _stored(ctx).store.documents() if keep(d)]
     if as_json:
         _print_json([d.to_dict() for d in documents])
         return
@@ -240,7 +272,7 @@ def _resolve(store, key: str):
 @click.pass_context
 def docs_show(ctx: click.Context, doc: str, as_json: bool) -> None:
     """Metadata and section tree of a document (by id or file name)."""
-    store = _container(ctx).store
+    store = _stored(ctx).store
     detail = store.catalog.document_detail(_resolve(store, doc).doc_id)
     detail.pop("text", None)
     if as_json:
@@ -314,7 +346,7 @@ def _task_line(row) -> str:
 @click.pass_context
 def tasks(ctx: click.Context, agency, due_before, due_after, doc, text, as_json: bool) -> None:
     """Tasks the stored notices assign: lead agency, coordinators, action, deadline, section."""
-    rows = _container(ctx).facts.tasks(agency=agency, due_before=due_before and due_before.date().isoformat(),
+    rows = _stored(ctx).facts.tasks(agency=agency, due_before=due_before and due_before.date().isoformat(),
                                        due_after=due_after and due_after.date().isoformat(), doc=doc, text=text)
     if as_json:
         _print_json({"tasks": [r.to_dict() for r in rows], "count": len(rows)})
@@ -331,7 +363,7 @@ def tasks(ctx: click.Context, agency, due_before, due_after, doc, text, as_json:
 @click.pass_context
 def indicators(ctx: click.Context, status, doc, text, as_json: bool) -> None:
     """Results and targets the stored documents state, with values as written."""
-    rows = _container(ctx).facts.indicators(doc=doc, text=text, status=status)
+    rows = _stored(ctx).facts.indicators(doc=doc, text=text, status=status)
     if as_json:
         _print_json({"indicators": [r.to_dict() for r in rows], "count": len(rows)})
         return

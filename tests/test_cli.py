@@ -58,6 +58,39 @@ def test_batch_questions_keep_their_ids(cli_store, tmp_path):
     assert rows[1]["citations"][0]["page_start"] == 2
 
 
+def test_a_bad_line_of_a_batch_is_an_error_record_and_the_rest_is_answered(cli_store, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join([
+        json.dumps({"id": "a", "question": "Ai chủ trì nâng cấp Trung tâm dữ liệu tỉnh?"}, ensure_ascii=False),
+        "not json {",
+        json.dumps({"id": "c", "q": "a misnamed field"}),
+        json.dumps({"id": "d", "question": "   "}),
+        json.dumps({"question": "GRDP năm 2024 của tỉnh Hòa Sơn tăng bao nhiêu?"}, ensure_ascii=False),
+    ]), encoding="utf-8")
+    proc = run_cli("ask", "--json", "--questions", str(questions), data_dir=cli_store, check=False)
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert [r["id"] for r in records] == ["a", "2", "c", "d", "5"]
+    assert records[0]["citations"] and records[4]["citations"]
+    assert "not JSON" in records[1]["error"] and "'question'" in records[2]["error"]
+    assert "invalid question" in records[3]["error"] and records[3]["line"] == 4
+
+
+@pytest.mark.parametrize("args", [("ask", "Sở Tài chính làm gì?"), ("search", "giải ngân"), ("docs", "list"),
+                                  ("tasks",), ("indicators",)])
+def test_reading_commands_on_a_missing_or_empty_store_say_so(tmp_path, args):
+    missing = tmp_path / "nowhere"
+    proc = run_cli(*args, data_dir=missing, check=False)
+    assert proc.returncode == 1 and "does not exist" in proc.stderr and "notice-qa ingest" in proc.stderr
+    assert not missing.exists()  # not created as an empty store
+    empty = tmp_path / "empty"
+    (tmp_path / "no-files").mkdir()
+    run_cli("ingest", str(tmp_path / "no-files"), data_dir=empty, check=False)
+    assert (empty / "catalog.sqlite3").is_file()
+    proc = run_cli(*args, data_dir=empty, check=False)
+    assert proc.returncode == 1 and "holds no documents" in proc.stderr, proc.stderr
+
+
 def test_search_docs_and_remove(cli_store, tmp_path):
     out = json.loads(run_cli("search", "--json", "-k", "2", "giải ngân vốn đầu tư công", data_dir=cli_store).stdout)
     assert len(out["passages"]) == 2

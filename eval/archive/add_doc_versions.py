@@ -4,14 +4,15 @@ The questions were written before notice-qa read ``.doc`` files, so their ``also
 PDF/DOCX versions; a ``.doc`` copy of the same text is as right an evidence. A ``.doc`` file is added when
 it holds the quote by the evaluation's own matching rule (eval/matching.py), unless more than three do
 (a template sentence, not a version). Run from the repository root over a store of ../shared/archive:
-``python eval/archive/add_doc_versions.py`` (it reads eval-out/stores/archive/catalog.sqlite3).
+``python eval/archive/add_doc_versions.py [QUESTIONS.jsonl ...]`` (default: the fit and report splits; it
+reads eval-out/stores/archive/catalog.sqlite3).
 """
-import json, sqlite3, unicodedata
+import json, sqlite3, sys, unicodedata
 from eval.matching import trigrams, words, MIN_TRIGRAM_SHARE
 c = sqlite3.connect('file:eval-out/stores/archive/catalog.sqlite3?mode=ro', uri=True)
 docs = [(unicodedata.normalize("NFC", s), trigrams(words(t))) for s, t in c.execute("select source, text from documents")]
 added = 0
-for name in ("eval/archive/archive-fit.jsonl", "eval/archive/archive-report.jsonl"):
+for name in sys.argv[1:] or ("eval/archive/archive-fit.jsonl", "eval/archive/archive-report.jsonl"):
     rows = [json.loads(l) for l in open(name, encoding="utf-8")]
     for r in rows:
         known = set(r.get("also_in") or []) | {unicodedata.normalize("NFC", e["doc"]) for e in r["evidence"]}
