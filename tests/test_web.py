@@ -151,11 +151,16 @@ def test_upload_a_docx_then_ask_about_it(page, writable_server, tmp_path):
         "Kết luận về tổ chức lễ hội văn hóa các dân tộc năm 2025", "I. NHIỆM VỤ",
         "1. Giao Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức Lễ hội trà hoa vàng, hoàn thành trước ngày 20/9/2025."])
     page.goto(writable_server.url)
+    page.click("nav [data-tab=docs]")
+    expect(page.locator("#docs-out")).not_to_contain_text("Lễ hội văn hóa")
     page.click("#upload-box summary")
     page.set_input_files("#upload-files", str(path))
     page.click("#upload-go")
     expect(page.locator("#upload-out tr[data-status=added]")).to_contain_text("TB_77_van_hoa.docx")
-    expect(page.locator("#upload-status")).to_contain_text("1 added")
+    expect(page.locator("#upload-out tr[data-status=added]")).to_contain_text("đã thêm")
+    expect(page.locator("#upload-status")).to_have_text("1 tệp: 1 đã thêm")
+    expect(page.locator("#docs-out")).to_contain_text("TB_77_van_hoa.docx")  # the list is refreshed
+    page.click("nav [data-tab=ask]")
     page.fill("#ask-q", "Ai chủ trì tổ chức Lễ hội trà hoa vàng?")
     page.click("#ask-go")
     expect(page.locator("#answer")).to_contain_text("Lễ hội trà hoa vàng")
@@ -166,11 +171,20 @@ def test_upload_of_a_bad_file_shows_the_error(page, writable_server, tmp_path):
     fake = tmp_path / "not_really.pdf"
     fake.write_text("<html>this is not a pdf</html>")
     page.goto(writable_server.url)
+    page.click("nav [data-tab=docs]")
     page.click("#upload-box summary")
     page.set_input_files("#upload-files", str(fake))
     page.click("#upload-go")
-    expect(page.locator("#upload-out tr[data-status=error]")).to_contain_text("not PDF")
+    row = page.locator("#upload-out tr[data-status=error]")
+    expect(row).to_contain_text("lỗi")
+    expect(row).to_contain_text("Nội dung tệp không đúng với phần mở rộng .pdf.")
+    expect(row.locator("td").last).to_have_attribute("title", re.compile("not PDF"))  # the server's words kept
+    expect(page.locator("#upload-status")).to_have_text("1 tệp: 1 lỗi")
     expect(page.locator("#upload-status")).to_have_class(re.compile("error"))
+    page.set_input_files("#upload-files", {"name": "tool.exe", "mimeType": "application/octet-stream",
+                                           "buffer": b"MZ\x90\x00"})
+    page.click("#upload-go")
+    expect(page.locator("#upload-out tr[data-status=error]")).to_contain_text("Loại tệp không được hỗ trợ")
 
 
 @pytest.mark.parametrize("csp", [True, False], ids=["with-csp", "escaping-alone"])
@@ -233,10 +247,10 @@ def test_a_read_only_store_offers_no_upload_nor_deletion(page, examples_containe
     container = make_container(examples_container.settings.data_dir, read_only=True)
     with LiveServer(create_app(container=container)) as server:
         page.goto(server.url)
+        page.click("nav [data-tab=docs]")
         expect(page.locator("#read-only-note")).to_be_visible()
         expect(page.locator("#read-only-note")).to_contain_text("chỉ đọc")
         expect(page.locator("#upload-box")).to_be_hidden()
-        page.click("nav [data-tab=docs]")
         expect(page.locator("#docs-status")).to_have_text("3 văn bản")
         expect(page.locator("#docs-out td button.link", has_text="Xóa")).to_have_count(0)
         page.click("nav [data-tab=ask]")
@@ -251,3 +265,4 @@ def test_a_writable_store_offers_upload_and_deletion(page, examples_server):
     expect(page.locator("#docs-status")).to_have_text("3 văn bản")
     expect(page.locator("#docs-out td button.link", has_text="Xóa")).to_have_count(3)
     expect(page.locator("#read-only-note")).to_be_hidden()
+    expect(page.locator("#upload-box")).to_be_visible()
