@@ -133,8 +133,11 @@ class Archive:
 
     def search(self, params: SearchParams) -> SearchResponse:
         """One page of the ranked results for ``params`` (of documents, when grouped), words marked."""
-        hits = self._search(params.q, k=self.window, filters=self.scope(params))
         terms = QueryTerms.of(params.q)
+        # A passage that shows none of the query's words (a recipient list, a signature block the embedder
+        # finds close) follows every passage that does; each part keeps the retriever's order.
+        hits = sorted(self._search(params.q, k=self.window, filters=self.scope(params)),
+                      key=lambda h: not terms.any_occur_in(f"{h.chunk.section_title} {h.chunk.text}"))
         ranked = list(enumerate(hits, start=1))
         end = params.offset + params.limit
         response = SearchResponse(passages=[], query=params.q, terms=terms.marked, offset=params.offset,

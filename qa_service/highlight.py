@@ -6,8 +6,10 @@ notice that contains ``<script>`` can never become markup on the way.
 
 Matching follows the lexical index: words typed with tone marks match those exact syllables
 (case-insensitively); a query typed without tone marks matches the folded syllables
-("so tai chinh" marks "Sở Tài chính"). Common function syllables are marked only inside a run
-that matches a two-word phrase of the query, so "của" is not lit up all over a page.
+("so tai chinh" marks "Sở Tài chính"). A Vietnamese word is often two or three syllables, so a syllable
+is marked where it continues a two-word phrase of the query ("giải ngân" in "giải ngân vốn", not "giải"
+in "giải phóng"); on its own only when it is a figure, a code or an acronym ("2025", "CCHC"), or the
+query's only content syllable. Common function syllables are never content syllables.
 """
 from __future__ import annotations
 
@@ -32,17 +34,29 @@ class QueryTerms:
 
     words: tuple[str, ...]  # in query order, compared form
     accented: bool
+    alone: frozenset[str] = frozenset()  # words marked even outside a phrase of the query
 
     @classmethod
     def of(cls, query: str) -> QueryTerms:
         accented = has_diacritics(query)
-        return cls(tuple(word_key(t, accented) for t in tokenize(query)), accented)
+        tokens = tokenize(query)
+        words = tuple(word_key(t, accented) for t in tokens)
+        stop = FUNCTION_SYLLABLES if accented else FOLDED_FUNCTION_SYLLABLES
+        content = {w for w in words if w not in stop}
+        alone = {word_key(t, accented) for t in TOKEN.findall(query)  # as typed: tokenize lower-cases
+                 if any(ch.isdigit() for ch in t) or (len(t) > 1 and t.isupper())}
+        return cls(words, accented, frozenset(content if len(content) == 1 else alone & content))
 
     @property
     def marked(self) -> list[str]:
         """The distinct words marked on their own, in query order."""
         stop = FUNCTION_SYLLABLES if self.accented else FOLDED_FUNCTION_SYLLABLES
         return list(dict.fromkeys(w for w in self.words if w not in stop))
+
+    def any_occur_in(self, text: str) -> bool:
+        """Whether a content word of the query occurs in ``text``."""
+        present = {word_key(t, self.accented) for t in tokenize(text)}
+        return any(w in present for w in self.marked)
 
     def all_occur_in(self, text: str) -> bool:
         """Whether every word of the query occurs in ``text``, in any order."""
@@ -61,7 +75,7 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     if not terms.words:
         return []
     words = [(m.start(), m.end(), word_key(m.group(), terms.accented)) for m in TOKEN.finditer(text)]
-    singles = set(terms.marked)
+    singles = terms.alone
     phrases = set(zip(terms.words, terms.words[1:]))
     lit = [key in singles for _, _, key in words]
     for i in range(len(words) - 1):

@@ -9,6 +9,7 @@ import pytest
 
 from index.retriever import SearchFilters
 from ingest.vietnamese import fold, tokenize
+from qa_service.highlight import QueryTerms
 
 TB15 = "TB_15_phien_hop_thang_01_2025.txt"
 KH42 = "KH_42_chuyen_doi_so_2025.docx"
@@ -79,6 +80,25 @@ def test_highlights_mark_the_query_words_in_each_passage(examples_server):
             assert previous_end <= start < end <= len(text)
             assert set(tokenize(text[start:end])) <= query_words
             previous_end = end
+
+
+def test_a_syllable_is_not_marked_inside_another_word():
+    from qa_service.highlight import highlight_spans
+
+    text = "Công tác giải phóng mặt bằng còn chậm; giải ngân vốn đầu tư công đạt 11,4% kế hoạch năm 2025 (CCHC)."
+    marked = [text[s:e] for s, e in highlight_spans(text, QueryTerms.of("giải ngân vốn đầu tư công"))]
+    assert marked == ["giải ngân vốn đầu tư công"]  # not "giải" of "giải phóng", nor "công" of "Công tác"
+    marked = [text[s:e] for s, e in highlight_spans(text, QueryTerms.of("kết quả CCHC năm 2025"))]
+    assert marked == ["năm 2025", "CCHC"]  # figures and acronyms stand alone
+    assert [text[s:e] for s, e in highlight_spans(text, QueryTerms.of("giải"))] == ["giải", "giải"]
+
+
+def test_passages_showing_none_of_the_query_words_come_last(examples_server):
+    for q in ("giải ngân vốn đầu tư công", "trung tâm dữ liệu", "so tai chinh bao cao"):
+        body = search(examples_server, q=q, limit=50)
+        terms = QueryTerms.of(q)
+        shows = [terms.any_occur_in(f"{p['section_title']} {p['text']}") for p in body["passages"]]
+        assert shows[0] and shows == sorted(shows, reverse=True), (q, shows)
 
 
 def test_query_without_tone_marks_highlights_the_accented_words(examples_server):
