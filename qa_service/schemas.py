@@ -49,6 +49,9 @@ class Citation(BaseModel):
     char_start: int = Field(0, description="Where the quoted words start in the document text (code points); "
                                            "with char_end, what GET /v1/documents/{doc_id} text to highlight.")
     char_end: int = 0
+    spans: list[tuple[int, int]] = Field(default_factory=list, description="Where each quoted piece stands in the "
+                                         "document text ([start, end) code points): a lead-in and its item are two "
+                                         "spans, without the lines between them.")
     other_versions: list[str] = Field(default_factory=list, description="Files of other versions of the document "
                                       "that hold the same passage.")
 

@@ -4,18 +4,31 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from index.catalog import ChunkRecord
 from index.retriever import HybridRetriever, ScoredChunk, SearchFilters
 from qa_service.answering.base import QUOTE_JOINER, Answer, Answerer, CitedQuote, Token
 from qa_service.answering.queries import lexical_gloss
 from qa_service.schemas import AskResponse, Citation, Passage
 
 MIN_PASSAGES = 10
+STATEMENT_TITLE_CHARS = 120
+
+
+def heading_title(chunk: ChunkRecord) -> str:
+    """The title shown over a passage: its section's, or the nearest enclosing section's when the section's
+    "title" is the first sentence of an item ("a) Chỉ số CCHC bám sát nội dung … của…"), which would
+    only repeat the quoted words above them."""
+    for title in reversed(chunk.section_titles or [chunk.section_title]):
+        stripped = title.strip()
+        if stripped and not (stripped.endswith(("…", ".", ";")) or len(stripped) > STATEMENT_TITLE_CHARS):
+            return title
+    return ""
 
 
 def to_passage(hit: ScoredChunk) -> Passage:
     c = hit.chunk
     return Passage(doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
-                   section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=c.text,
+                   section_title=heading_title(c), page_start=c.page_start, page_end=c.page_end, text=c.text,
                    score=round(hit.score, 6), doc_type=c.doc_type, number=c.number, date=c.date,
                    chunk_id=c.chunk_id, char_start=c.char_start, char_end=c.char_end,
                    other_versions=hit.other_versions)
@@ -27,14 +40,15 @@ def to_citation(quote: CitedQuote) -> Citation:
     c = quote.hit.chunk
     # A quote may join several pieces (QUOTE_JOINER), one of them perhaps the lead-in of a parent section
     # standing outside the passage: span the pieces found in the passage.
-    found = [(at, at + len(piece)) for piece in (quote.quote.split(QUOTE_JOINER) if quote.quote else [])
-             if piece and (at := c.text.find(piece)) >= 0]
-    start, end = ((c.char_start + min(a for a, _ in found), c.char_start + max(b for _, b in found)) if found
-                  else (c.char_start, c.char_end))
+    found = sorted((c.char_start + at, c.char_start + at + len(piece))
+                   for piece in (quote.quote.split(QUOTE_JOINER) if quote.quote else [])
+                   if piece and (at := c.text.find(piece)) >= 0)
+    start, end = (found[0][0], max(b for _, b in found)) if found else (c.char_start, c.char_end)
     return Citation(marker=quote.marker, doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
-                    section_title=c.section_title, page_start=c.page_start, page_end=c.page_end, text=quote.quote,
+                    section_title=heading_title(c), page_start=c.page_start, page_end=c.page_end, text=quote.quote,
                     doc_type=c.doc_type, number=c.number, date=c.date, chunk_id=c.chunk_id,
-                    char_start=start, char_end=end, other_versions=quote.hit.other_versions)
+                    char_start=start, char_end=end, spans=found or [(start, end)],
+                    other_versions=quote.hit.other_versions)
 
 
 class QAService:
