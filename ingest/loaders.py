@@ -13,10 +13,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from ingest.encodings import decode_text, repair_legacy_text
 from ingest.docx_reader import read_docx_blocks
+from ingest.encodings import decode_text, repair_legacy_text
 from ingest.legacy_doc import OLE2_MAGIC, read_doc_blocks
 from ingest.models import Block, IngestError, Page, RawDocument
+from ingest.pdf_stamps import page_text_with_stamps
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc")
 DEFAULT_MAX_PAGES = 1500
@@ -140,7 +141,7 @@ def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> Ra
             except pdfium.PdfiumError as exc:  # a page tree that loops or points nowhere
                 raise IngestError(f"PDF is damaged or truncated: page {i + 1} cannot be read ({exc})") from exc
             textpage = page.get_textpage()
-            text = _clean_pdf_text(textpage.get_text_range())
+            text = _clean_pdf_text(page_text_with_stamps(pdf, i, page, textpage, textpage.get_text_range()))
             textpage.close()
             scanned = False
             if len(text.strip()) < MIN_PAGE_TEXT:

@@ -58,9 +58,9 @@ def test_an_item_is_cited_under_its_heading_not_its_own_first_sentence(container
 
 def test_the_viewer_marks_the_pieces_apart(container):
     pytest.importorskip("playwright.sync_api")
+    from conftest import LiveServer
     from test_web import ARGS, CHROMIUM, TIMEOUT_MS, expect, sync_api
 
-    from conftest import LiveServer
     from qa_service.api import create_app
 
     hit = _hit(container, "số hóa học bạ", "1")

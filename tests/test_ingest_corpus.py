@@ -70,3 +70,18 @@ def test_dev_evidence_falls_in_one_chunk_with_the_right_section(parsed, shared_d
     assert total > 100
     assert inside / total >= 0.95, f"{inside}/{total} quotes inside one chunk"
     assert agree / total >= 0.90, f"{agree}/{total} labels agree; misses: {misses}"
+
+
+@pytest.mark.parametrize("name, number, date", [
+    ("1187_QD-BNV_bo_chi_so_CCHC.pdf", "1187/QĐ-BNV", "2025-10-15"),
+    ("2003_CD-VPCP_cong_dien_ma_tuy_signed.pdf", "2003/CĐ-VPCP", "2025-10-07"),
+    ("329_BC-UBND_LamDong_bao_cao_CCHC_2025.pdf", "329/BC-UBND", "2025-12-19"),
+    ("12094_BNV-CCHC_cong_van_huong_dan.pdf", "12094/BNV-CCHC", "2025-12-15"),
+    ("779_QD-UBND_BinhThuan_dieu_le_quy_khuyen_hoc_signed.pdf", "779/QĐ-UBND", "2022-03-23"),  # typed in the page
+])
+def test_a_signed_pdf_has_the_number_and_day_its_form_fields_print(parsed, name, number, date):
+    """The number and day of issue printed into form fields over the template's blanks are read into the header."""
+    doc = parsed[name]
+    assert (doc.meta.number, doc.meta.date) == (number, date)
+    header = doc.text[:400]
+    assert f"Số: {number}" in header or f"Số: {number.split('/')[0]} /" in header
