@@ -18,7 +18,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,7 +265,8 @@ class NoticeStore:
         return 0.0 if since is None else time.monotonic() - since
 
     # -- writes ------------------------------------------------------------------------------
-    def upsert(self, doc: ParsedDocument, also: Callable[[sqlite3.Connection], None] | None = None) -> UpsertResult:
+    def upsert(self, doc: ParsedDocument, also: Callable[[sqlite3.Connection], None] | None = None,
+               computed: Mapping[str, np.ndarray] | None = None) -> UpsertResult:
         """Add or replace a document; one whose stored fingerprint is unchanged is left as is.
 
         The fingerprint covers the file hash and everything parsed from it, so an unchanged file adds
@@ -274,12 +275,14 @@ class NoticeStore:
         the stored vector. Embedding
         happens before the write lock is taken, so searches and other writers are not held up by it.
         ``also`` writes rows that belong with the document in its transaction (:meth:`Catalog.replace_document`).
+        ``computed``: vectors embedded elsewhere (a Ray embedder actor), by content hash; used where the
+        store has none.
         """
         fingerprint = document_fingerprint(doc)
         if self.catalog.fingerprint(doc.doc_id) == fingerprint:
             return UpsertResult(doc.doc_id, "unchanged", len(doc.chunks), 0)
         self.check_writable()  # before embedding, which is the slow part
-        vectors, embedded = self._vectors(doc)
+        vectors, embedded = self._vectors(doc, computed or {})
         with self.write_lock():
             existing = self.catalog.document(doc.doc_id)
             if existing is not None and self.catalog.fingerprint(doc.doc_id) == fingerprint:
@@ -299,9 +302,12 @@ class NoticeStore:
             return UpsertResult(doc.doc_id, "replaced" if existing else "added", len(doc.chunks), embedded,
                                 versioning)
 
-    def _vectors(self, doc: ParsedDocument) -> tuple[np.ndarray, int]:
-        """Vectors of the document's chunks (stored ones reused by content hash) and how many were embedded."""
+    def _vectors(self, doc: ParsedDocument, computed: Mapping[str, np.ndarray]) -> tuple[np.ndarray, int]:
+        """Vectors of the document's chunks (stored ones reused by content hash, then ``computed`` ones) and
+        how many were embedded for it."""
         known = self.catalog.vectors_by_hash([c.content_hash for c in doc.chunks])
+        given = {c.content_hash for c in doc.chunks if c.content_hash not in known and c.content_hash in computed}
+        known.update({h: computed[h] for h in given})
         todo = [i for i, c in enumerate(doc.chunks) if c.content_hash not in known]
         fresh = self.embedder.encode_passages([doc.chunks[i].embed_text for i in todo]) if todo else None
         vectors = np.zeros((len(doc.chunks), self._dim()), dtype=np.float32)
@@ -310,7 +316,7 @@ class NoticeStore:
                 vectors[i] = known[chunk.content_hash]
         for row, i in enumerate(todo):
             vectors[i] = fresh[row]
-        return vectors, len(todo)
+        return vectors, len(todo) + len(given)
 
     @contextmanager
     def read_lock(self) -> Iterator[None]:

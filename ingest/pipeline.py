@@ -96,11 +96,11 @@ class DocumentParser:
             size = path.stat().st_size
         except OSError as exc:
             raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
-        self._check_size(size)
+        self.check_size(size)
         return self.parse_bytes(path.read_bytes(), path.name)
 
     def parse_bytes(self, data: bytes, source: str) -> ParsedDocument:
-        self._check_size(len(data))
+        self.check_size(len(data))
         if self.pdf_limits is not None and pdf_start(data) >= 0:
             # PDFium inflates content streams in C, beyond any check here: PDFs are read in a bounded child.
             return run_limited(self._parse_bytes, data, source, limits=self.pdf_limits)
@@ -214,7 +214,7 @@ class DocumentParser:
             page_count=len(raw.pages),
         )
 
-    def _check_size(self, size: int) -> None:
+    def check_size(self, size: int) -> None:
         if size > self.max_bytes:
             mib = 1024 * 1024
             raise IngestError(f"file is {size / mib:.1f} MiB, over the {self.max_bytes / mib:.3g} MiB limit")

@@ -67,8 +67,15 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: parse and embed on a Ray cluster (extra notice-qa[ray]); this process commits.")
+@click.option("--address", default=None, help="With --engine ray: the cluster to join (ray://HOST:10001 or auto); "
+                                               "default: a local Ray started for this run.")
+@click.option("--embedders", default=1, show_default=True, type=click.IntRange(1, 1024),
+              help="With --engine ray: embedder actors (one model load each).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, engine: str, address: str | None,
+           embedders: int) -> None:
     """Ingest files or folders (.txt, .pdf, .docx, .doc) into the store."""
     from tqdm import tqdm
 
@@ -77,6 +84,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     container = _container(ctx)
     container.store.check_writable()  # before the progress bar
     files = discover(list(paths))
+    distributed = _ray_engine(container, address, embedders) if engine == "ray" else None
     with tqdm(total=len(files), unit="file", disable=as_json or not files, file=sys.stderr) as bar:
         done = {"pages": 0, "ocr": 0, "passages": 0}
 
@@ -91,7 +99,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
                 bar.write(f"{outcome.status}: {outcome.source}: {outcome.message}", file=sys.stderr)
 
         try:
-            report = container.ingest_runner.ingest_paths(list(paths), on_file=on_file)
+            report = container.ingest_runner.ingest_paths(list(paths), on_file=on_file, engine=distributed)
         except (sqlite3.Error, OSError) as exc:
             from qa_service.ingest_runner import store_write_failure
 
@@ -100,11 +108,22 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
                 f"the store in {container.settings.data_dir} could not be written ({message})"
                 f"{'; the disk is full or failing' if disk else ''}. Files ingested before this one are stored; "
                 "run the command again when the store is writable (stored files are skipped as unchanged).")
+        finally:
+            if distributed is not None:
+                distributed.close()
     if as_json:
         _print_json(report.to_dict())
     else:
         click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+def _ray_engine(container, address: str | None, embedders: int):
+    try:
+        from qa_service.ray_engine import RayIngestEngine
+    except ImportError as exc:
+        raise click.ClickException(f"--engine ray needs Ray: pip install 'notice-qa[ray]' ({exc})") from None
+    return RayIngestEngine(container.parser, container.settings, address=address, embedders=embedders)
 
 
 def _checked(model, field: str, value, what: str):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import errno
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.atomic import file_sha256
 from index.facts_store import FactsStore
@@ -20,6 +21,9 @@ from index.store import NoticeStore
 from ingest.facts import DocumentFacts, extract_facts
 from ingest.models import IngestError
 from ingest.pipeline import DocumentParser, discover, doc_id_for, unsupported
+
+if TYPE_CHECKING:
+    from qa_service.ray_engine import RayIngestEngine
 
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _DISK_MESSAGES = ("disk is full", "disk I/O error")  # SQLite's SQLITE_FULL and SQLITE_IOERR
@@ -83,6 +87,18 @@ class IngestReport:
                 "warnings": self.warnings}
 
 
+@dataclass
+class _Job:
+    """A file the store lacks (or holds other bytes of): to be parsed and committed."""
+
+    path: Path
+    file_hash: str
+    origin: str
+
+    def failed(self, message: str) -> FileOutcome:
+        return FileOutcome(path=str(self.path), source=self.path.name, status="error", message=message)
+
+
 class IngestRunner:
     def __init__(self, parser: DocumentParser, store: NoticeStore, save_every: int = 20,
                  facts: FactsStore | None = None):
@@ -91,13 +107,18 @@ class IngestRunner:
         self.save_every = save_every
         self.facts = facts  # tasks and indicators, re-extracted when a document is added or changed
 
-    def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
-                     ) -> IngestReport:
+    def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None,
+                     engine: RayIngestEngine | None = None) -> IngestReport:
+        """Ingest every supported file under ``paths`` in the order found, each committed on its own.
+
+        ``engine`` parses and embeds elsewhere (:class:`qa_service.ray_engine.RayIngestEngine`); this runner
+        still commits every document, in the same order, so the store is the one a local ingest makes.
+        """
         self.store.check_writable()
         report = IngestReport(skipped=[str(p) for p in unsupported(paths)])
+        outcomes = self._local(discover(paths)) if engine is None else self._distributed(discover(paths), engine)
         try:
-            for i, path in enumerate(discover(paths), start=1):
-                outcome = self._ingest_one(Path(path))
+            for i, outcome in enumerate(outcomes, start=1):
                 report.files.append(outcome)
                 if on_file:
                     on_file(outcome)
@@ -107,6 +128,43 @@ class IngestRunner:
             if warning := self.store.try_save():
                 report.warnings.append(warning)
         return report
+
+    def _local(self, files: list[Path]) -> Iterator[FileOutcome]:
+        for path in files:
+            job = self._job(Path(path))
+            if isinstance(job, FileOutcome):
+                yield job
+                continue
+            try:
+                doc = self.parser.parse_file(job.path)
+            except IngestError as exc:
+                yield job.failed(str(exc))
+                continue
+            yield self._finish(job, doc)
+
+    def _distributed(self, files: list[Path], engine: RayIngestEngine) -> Iterator[FileOutcome]:
+        """Files the store lacks go to ``engine`` as bytes; results come back in order and are committed here."""
+        steps: list[FileOutcome | _Job] = []
+        for path in files:
+            step = self._job(Path(path))
+            why = self._unreadable(step.path) if isinstance(step, _Job) else ""
+            steps.append(step.failed(why) if why else step)
+        jobs = [s for s in steps if isinstance(s, _Job)]
+
+        def read(job: _Job) -> tuple[bytes, str]:
+            try:
+                return job.path.read_bytes(), job.path.name
+            except OSError:
+                return b"", job.path.name  # gone since it was listed: reported as an empty file
+
+        results = engine.run((read(j) for j in jobs),
+                             known=lambda hashes: set(self.store.catalog.vectors_by_hash(hashes)))
+        for step in steps:
+            if isinstance(step, FileOutcome):
+                yield step
+                continue
+            parsed = next(results)
+            yield step.failed(parsed.error) if parsed.doc is None else self._finish(step, parsed.doc, parsed.vectors)
 
     def ingest_bytes(self, data: bytes, source: str) -> FileOutcome:
         self.store.check_writable()
@@ -119,23 +177,36 @@ class IngestRunner:
             outcome.message = "; ".join(m for m in (outcome.message, warning) if m)
         return outcome
 
-    def _ingest_one(self, path: Path) -> FileOutcome:
+    def _job(self, path: Path) -> _Job | FileOutcome:
+        """The file to parse, or its outcome when the store holds it as it is."""
         try:
             file_hash, origin = file_sha256(path), str(path.resolve())
         except OSError:
             file_hash, origin = "", str(path)  # parse_file reports why the file cannot be read
-        doc_id, twin = self._identify(path.name, file_hash, origin)
+        doc_id, _ = self._identify(path.name, file_hash, origin)
         stored = self.store.catalog.parsed_as(doc_id)
         # A file stored with the same bytes by the same parser would parse the same: skip it unread, so a
         # second run over an archive takes seconds instead of parsing every file again.
         if stored is not None and stored.stamp == self.parser.stamp and stored.content_hash == file_hash:
             return FileOutcome(path=str(path), source=path.name, status="unchanged", chunks=stored.chunks,
                                doc_id=doc_id, pages=stored.pages)
+        return _Job(path, file_hash, origin)
+
+    def _unreadable(self, path: Path) -> str:
+        """Why the file cannot be sent to be parsed (missing, too large), or ""."""
         try:
-            doc = self.parser.parse_file(path)
+            self.parser.check_size(path.stat().st_size)
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror or exc}"
         except IngestError as exc:
-            return FileOutcome(path=str(path), source=path.name, status="error", message=str(exc))
-        outcome = self._store(replace(doc, doc_id=doc_id), str(path), origin)
+            return str(exc)
+        return ""
+
+    def _finish(self, job: _Job, doc, computed: dict | None = None) -> FileOutcome:
+        # Identified again at commit time: a file of the same name stored since (earlier in this batch)
+        # makes this one another document.
+        doc_id, twin = self._identify(job.path.name, job.file_hash, job.origin)
+        outcome = self._store(replace(doc, doc_id=doc_id), str(job.path), job.origin, computed)
         if twin:
             outcome.message = "; ".join(m for m in (f"another file of the same name is stored too ({twin}): both "
                                                     "are kept", outcome.message) if m)
@@ -165,12 +236,13 @@ class IngestRunner:
             return by_name, ""
         return doc_id_for(f"{name}\n{origin}"), stored.origin
 
-    def _store(self, doc, path: str, origin: str = "") -> FileOutcome:
+    def _store(self, doc, path: str, origin: str = "", computed: dict | None = None) -> FileOutcome:
         warnings = list(doc.warnings)
         facts = self._facts(doc, warnings)
         # The task and indicator rows commit with the document, so a kill never leaves one without the other.
         result = self.store.upsert(doc, also=facts and partial(FactsStore.write, doc_id=doc.doc_id,
-                                                               content_hash=doc.content_hash, facts=facts))
+                                                               content_hash=doc.content_hash, facts=facts),
+                                   computed=computed)
         if facts is not None and result.status == "unchanged":  # the document was stored, its rows were stale
             self.facts.replace(doc.doc_id, doc.content_hash, facts)
         if result.status in ("added", "replaced", "unchanged"):
