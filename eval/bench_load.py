@@ -13,7 +13,11 @@ second time). It prints, and exits non-zero unless all hold:
 - afterwards the catalog (read directly from SQLite) holds every expected document exactly once,
   each with all its chunks, no hostile file, and the server reports the same count.
 
-    .venv/bin/python eval/bench_load.py [--clients 50] [--duration 120] [--documents 30] [--seed 8]
+    .venv/bin/python eval/bench_load.py [--clients 50] [--duration 120] [--documents 30] [--seed 8] [--replicas 2]
+
+With ``--replicas N`` (N > 1) it starts N servers over the same data directory, each read-only
+(``NOTICE_QA_READ_ONLY=true``: the snapshot the ingest process publishes), and spreads the clients over
+them round-robin, as a load balancer in front of them would; every replica must find every new document.
 
 Bounded: the clients stop at the deadline, the ingest process is waited for at most ``--grace``
 seconds more, and everything runs on loopback in a temporary directory (kept with ``--keep``).
@@ -105,13 +109,14 @@ def ingest_worker(data_dir: Path, folder: Path, pace: float) -> None:
 
 
 # -- the server --------------------------------------------------------------------------------------
-def start_server(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, log_path: Path, read_only: bool = False) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = free_port()
+    env = {**os.environ, "NOTICE_QA_READ_ONLY": "true" if read_only else "false"}
     with open(log_path, "wb") as log:  # the server keeps its own descriptor
         proc = subprocess.Popen([*CLI, "--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port",
-                                 str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                                 str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -179,23 +184,25 @@ async def loop_probe(http, deadline: float, rec: Recorder) -> None:
         await asyncio.sleep(0.25)
 
 
-async def pickup(http, events: asyncio.Queue, lags: list[float], missing: list[str],
+async def pickup(https: list, events: asyncio.Queue, lags: list[float], missing: list[str],
                  stored_questions: list[str]) -> None:
-    """For each document the other process stored, poll the server until its search finds it."""
+    """For each document the other process stored, poll every server until its search finds it."""
     while True:
         event = await events.get()
         if event is None:
             return
         if event["round"] != 1 or event["status"] != "added":
             continue
-        found = False
-        while time.monotonic() - event["t"] < 120:
-            body = (await http.get("/v1/search", params={"q": event["source"].split("_")[1] + "/TB-UBND",
-                                                         "source": event["source"], "limit": 1})).json()
-            if body.get("passages"):
-                found = True
-                break
-            await asyncio.sleep(0.1)
+        waiting = list(https)
+        while waiting and time.monotonic() - event["t"] < 120:
+            for http in list(waiting):
+                body = (await http.get("/v1/search", params={"q": event["source"].split("_")[1] + "/TB-UBND",
+                                                             "source": event["source"], "limit": 1})).json()
+                if body.get("passages"):
+                    waiting.remove(http)
+            if waiting:
+                await asyncio.sleep(0.1)
+        found = not waiting
         if found:
             lags.append(time.monotonic() - event["t"])
             stored_questions.append(event["question"])
@@ -213,7 +220,7 @@ def read_worker(proc: subprocess.Popen, loop: asyncio.AbstractEventLoop, events:
     loop.call_soon_threadsafe(events.put_nowait, None)
 
 
-async def drive(url: str, args, worker: subprocess.Popen, questions: dict[str, str]) -> dict:
+async def drive(urls: list[str], args, worker: subprocess.Popen, questions: dict[str, str]) -> dict:
     import httpx
 
     rec, lags, missing, outcomes, stored_questions = Recorder(), [], [], [], []
@@ -221,18 +228,24 @@ async def drive(url: str, args, worker: subprocess.Popen, questions: dict[str, s
     reader = threading.Thread(target=read_worker, args=(worker, asyncio.get_running_loop(), events, outcomes,
                                                         questions), daemon=True)
     reader.start()
-    async with httpx.AsyncClient(base_url=url, timeout=args.timeout) as http:  # the probe and the pickup watcher
+    # The probe (of the first server) and the pickup watcher (of every server) have connections of their own.
+    https = [httpx.AsyncClient(base_url=url, timeout=args.timeout) for url in urls]
+    try:
         deadline = time.monotonic() + args.duration
         started = time.perf_counter()
         rngs = [random.Random(args.seed * 1000 + i) for i in range(args.clients)]
-        watcher = asyncio.create_task(pickup(http, events, lags, missing, stored_questions))
-        await asyncio.gather(*(client(url, args.timeout, rng, deadline, rec, stored_questions) for rng in rngs),
-                             loop_probe(http, deadline, rec))
+        watcher = asyncio.create_task(pickup(https, events, lags, missing, stored_questions))
+        await asyncio.gather(*(client(urls[i % len(urls)], args.timeout, rng, deadline, rec, stored_questions)
+                               for i, rng in enumerate(rngs)),
+                             loop_probe(https[0], deadline, rec))
         seconds = time.perf_counter() - started
         try:
             await asyncio.wait_for(watcher, timeout=args.grace)
         except TimeoutError:
             missing.append(f"(still waiting for the ingest process after {args.grace:g} s)")
+    finally:
+        for http in https:
+            await http.aclose()
     return {"rec": rec, "seconds": seconds, "lags": lags, "missing": missing, "outcomes": outcomes}
 
 
@@ -251,7 +264,8 @@ def check_catalog(data_dir: Path, expected: set[str]) -> dict:
             "partial": sorted(source for doc_id, source, count in docs if stored.get(doc_id, 0) != count)}
 
 
-def summarize(result: dict, catalog: dict, health: dict, worker_rc: int | None, server_pid: int, args) -> dict:
+def summarize(result: dict, catalog: dict, health: list[dict], worker_rc: int | None, server_pids: list[int],
+              args) -> dict:
     rec: Recorder = result["rec"]
     main = {k: v for k, v in rec.latency.items() if not k.startswith("probe")}
     everything = [ms for values in main.values() for ms in values]
@@ -275,8 +289,10 @@ def summarize(result: dict, catalog: dict, health: dict, worker_rc: int | None, 
                    "second_pass": {s: n for (r, s), n in outcomes.items() if r == 2}, "exit_code": worker_rc},
         "pickup_lag_s": ({"n": len(result["lags"]), "p50": round(percentile(result["lags"], 50), 2),
                           "max": round(max(result["lags"]), 2)} if result["lags"] else {"n": 0}),
-        "not_picked_up": result["missing"], "catalog": catalog, "healthz_documents": health.get("documents"),
-        "server_peak_rss_mib": round(peak_rss_mib(server_pid)),
+        "not_picked_up": result["missing"], "catalog": catalog,
+        "healthz_documents": sorted({h.get("documents") for h in health}, key=str),
+        "replicas": len(server_pids), "read_only": [h.get("read_only") for h in health],
+        "server_peak_rss_mib": [round(peak_rss_mib(pid)) for pid in server_pids],
     }
 
 
@@ -290,8 +306,8 @@ def verdict(summary: dict, expected_new: int) -> list[str]:
     for key in ("duplicated", "lost", "unexpected", "partial"):
         if catalog[key]:
             problems.append(f"catalog {key}: {catalog[key]}")
-    if summary["healthz_documents"] != catalog["documents"]:
-        problems.append(f"server reports {summary['healthz_documents']} documents, catalog {catalog['documents']}")
+    if summary["healthz_documents"] != [catalog["documents"]]:
+        problems.append(f"servers report {summary['healthz_documents']} documents, catalog {catalog['documents']}")
     if summary["not_picked_up"]:
         problems.append(f"never found by the server: {summary['not_picked_up']}")
     ingest = summary["ingest"]
@@ -305,7 +321,9 @@ def verdict(summary: dict, expected_new: int) -> list[str]:
 
 
 def render(summary: dict, machine: dict, problems: list[str]) -> str:
-    lines = [f"Load run {machine['date']} on {describe(machine)}; load average before: {machine['loadavg']}.",
+    servers = (f"{summary['replicas']} read-only replicas, clients spread round-robin" if summary["replicas"] > 1
+               else "one server")
+    lines = [f"Load run {machine['date']} on {describe(machine)}; load average before: {machine['loadavg']}; {servers}.",
              (f"{summary['clients']} clients for {summary['duration_s']} s: {summary['requests']} requests, "
               f"{summary['req_per_s']} req/s, statuses {summary['statuses']}, 5xx: {summary['server_errors_5xx']}, "
               f"failed connections/timeouts: {summary['failed_requests']}."),
@@ -333,6 +351,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout, seconds")
     parser.add_argument("--grace", type=float, default=300.0, help="longest wait for the ingest process after")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--replicas", type=int, default=1, help="servers over the same data directory (read-only "
+                        "when more than one), clients spread over them")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (store, server log)")
     parser.add_argument("--ingest-worker", nargs=3, metavar=("DATA_DIR", "FOLDER", "PACE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -350,14 +370,16 @@ def main() -> int:
         subprocess.run([*CLI, "--data-dir", str(data_dir), "ingest", str(EXAMPLES)], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         expected = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf", ".docx")} | set(names)
-        server, url = start_server(data_dir, work / "server.log")
+        servers = [start_server(data_dir, work / f"server-{i}.log", read_only=args.replicas > 1)
+                   for i in range(max(1, args.replicas))]
+        urls = [url for _, url in servers]
         try:
             pace = args.duration * 0.7 / max(1, args.documents + len(HOSTILE))
             with open(work / "ingest.log", "wb") as log:
                 worker = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--ingest-worker",
                                            str(data_dir), str(folder), str(pace)], cwd=ROOT, stdout=subprocess.PIPE,
                                           stderr=log, text=True)
-            result = asyncio.run(drive(url, args, worker, questions))
+            result = asyncio.run(drive(urls, args, worker, questions))
             try:
                 worker_rc = worker.wait(timeout=args.grace)
             except subprocess.TimeoutExpired:
@@ -365,11 +387,13 @@ def main() -> int:
                 worker_rc = None
             import httpx
 
-            health = httpx.get(url + "/healthz", timeout=60).json()
-            summary = summarize(result, check_catalog(data_dir, expected), health, worker_rc, server.pid, args)
+            health = [httpx.get(url + "/healthz", timeout=60).json() for url in urls]
+            summary = summarize(result, check_catalog(data_dir, expected), health, worker_rc,
+                                [server.pid for server, _ in servers], args)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            for server, _ in servers:
+                server.terminate()
+                server.wait(timeout=60)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
