@@ -141,11 +141,13 @@ def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> Ra
             except pdfium.PdfiumError as exc:  # a page tree that loops or points nowhere
                 raise IngestError(f"PDF is damaged or truncated: page {i + 1} cannot be read ({exc})") from exc
             textpage = page.get_textpage()
-            text = _clean_pdf_text(page_text_with_stamps(pdf, i, page, textpage, textpage.get_text_range()))
-            textpage.close()
+            content = textpage.get_text_range()
+            # A scan is told by its content: a signature stamp's few words over the image do not make it text.
             scanned = False
-            if len(text.strip()) < MIN_PAGE_TEXT:
+            if len(_clean_pdf_text(content).strip()) < MIN_PAGE_TEXT:
                 scanned = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+            text = _clean_pdf_text(page_text_with_stamps(pdf, i, page, textpage, content))
+            textpage.close()
             page.close()
             pages.append(Page(i + 1, text, needs_ocr=scanned))
     finally:

@@ -171,8 +171,8 @@ class DocumentParser:
                 foreign = foreign or garbled
                 pages.append(page)
         if foreign:
-            warnings.append("the text does not read as Vietnamese (another language, markup or an unknown "
-                            "encoding); stored as written")
+            warnings.append("the text does not read as Vietnamese with tone marks (another language, Vietnamese "
+                            "typed without tone marks, markup or an unknown encoding); stored as written")
         if dropped and not any("not indexed" in w for w in warnings):
             warnings.append(f"page(s) {_page_list(dropped)} not indexed: no readable text layer and no OCR")
         normalized = normalize_pages(pages)

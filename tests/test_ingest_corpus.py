@@ -85,3 +85,16 @@ def test_a_signed_pdf_has_the_number_and_day_its_form_fields_print(parsed, name,
     assert (doc.meta.number, doc.meta.date) == (number, date)
     header = doc.text[:400]
     assert f"Số: {number}" in header or f"Số: {number.split('/')[0]} /" in header
+
+
+def test_a_scan_with_a_signature_stamp_is_still_a_scan(shared_dir):
+    """Signed scans carry a stamp annotation ("SAO Y ... Thời gian ký: ...") over the page image: its words
+    join the page text, but the page is still OCRed, not taken for a text page."""
+    from ingest.loaders import load_file
+
+    scans = [p for p in (shared_dir / "archive").rglob("*.signed.pdf") if p.name in ("1_4214.signed.pdf", "1_589.signed.pdf")]
+    if not scans:
+        pytest.skip("the archive's signed scans are not here")
+    for path in scans:
+        first = load_file(path).pages[0]
+        assert first.needs_ocr and "ký" in first.text, (path.name, first.text[:80])
