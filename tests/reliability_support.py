@@ -78,6 +78,22 @@ def assert_documents_whole(store) -> None:
     assert len({d.source for d in documents}) == len(documents), "a file stored twice"
 
 
+def wait_until_serving(url: str, server, log_path: Path | None = None) -> None:
+    """Wait (up to about two minutes) until the server process at ``url`` answers /healthz."""
+    import time
+
+    import httpx
+
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            assert server.poll() is None, log_path.read_text(errors="replace") if log_path else "server exited"
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer /healthz")
+
+
 def copy_store(source_dir: Path, target_dir: Path) -> Path:
     """A private copy of a store directory (the source must not be written meanwhile)."""
     shutil.copytree(source_dir, target_dir)

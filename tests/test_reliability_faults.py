@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import httpx
 import pytest
@@ -26,6 +25,7 @@ from reliability_support import (
     copy_store,
     numbered_notice,
     snapshot,
+    wait_until_serving,
     write_notices,
 )
 
@@ -272,13 +272,7 @@ def test_uploads_to_a_server_on_a_full_disk_get_507_and_nothing_is_half_stored(e
                                   cwd=ROOT, env=_cli_env(data), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert server.poll() is None, log_path.read_text(errors="replace")
-                time.sleep(0.2)
+        wait_until_serving(url, server, log_path)
         statuses = []
         for i in range(8):
             r = httpx.post(f"{url}/v1/documents", timeout=120,

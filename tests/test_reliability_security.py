@@ -16,7 +16,7 @@ import httpx
 import pytest
 from conftest import LiveServer, make_container
 from pydantic import ValidationError
-from reliability_support import KNOWN_QUESTION, copy_store
+from reliability_support import KNOWN_QUESTION, copy_store, wait_until_serving
 
 WRITE_KEY, READ_KEY = "write-k3y", "read-k3y"
 READS = [("get", "/v1/search", {"params": {"q": "ngân sách"}}), ("get", "/v1/documents", {}),
@@ -212,13 +212,7 @@ def test_idle_and_slowloris_connections_are_closed_and_others_served(examples_co
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert server.poll() is None
-                time.sleep(0.2)
+        wait_until_serving(url, server)
 
         def closed_after(send_slowly: bool) -> float:
             with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
