@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("--write-doc", action="store_true", help="write the figures into docs/benchmarks.md")
     opts = args.parse_args(argv)
     parser, table = DocumentParser(ocr_enabled=False), AliasTable()
-    tasks, indicators, missing = Score(), Score(), []
+    tasks, indicators, missing, per_doc = Score(), Score(), [], []
     for line in opts.gold.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         path = _find(opts.archive, entry.get("folder", ""), entry["doc"])
@@ -121,19 +121,24 @@ def main(argv: list[str] | None = None) -> None:
             missing.append(entry["doc"])
             continue
         facts = extract_facts(parser.parse_file(path), table)
+        pairs = _pair(entry["tasks"], facts.tasks, _task_score)
+        found = _pair(entry["indicators"], facts.indicators, _indicator_score)
         tasks.gold += len(entry["tasks"])
         tasks.extracted += len(facts.tasks)
-        pairs = _pair(entry["tasks"], facts.tasks, _task_score)
         tasks.matched += len(pairs)
         tasks.deadline_right += sum(entry["tasks"][g].get("deadline") == facts.tasks[r].deadline for g, r in pairs)
         indicators.gold += len(entry["indicators"])
         indicators.extracted += len(facts.indicators)
-        indicators.matched += len(_pair(entry["indicators"], facts.indicators, _indicator_score))
+        indicators.matched += len(found)
+        per_doc.append(f"| {entry['doc']} | {len(entry['tasks'])} / {len(facts.tasks)} / {len(pairs)} | "
+                       f"{len(entry['indicators'])} / {len(facts.indicators)} / {len(found)} |")
     info = machine_info()
     lines = [f"`python -m eval.bench_facts {opts.gold.relative_to(ROOT) if opts.gold.is_relative_to(ROOT) else opts.gold}`, "
              f"{info['date']}, {describe(info)}.", "", tasks.line("task"), indicators.line("indicator")]
     if missing:
         lines.append(f"- gold documents not found under {opts.archive}: {', '.join(missing)}")
+    lines += ["", "| document | tasks gold / extracted / matched | indicators gold / extracted / matched |",
+              "|---|---|---|", *per_doc]
     text = "\n".join(lines)
     print(text)
     if opts.write_doc:
