@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> None:
         per_doc.append(f"| {entry['doc']} | {len(entry['tasks'])} / {len(facts.tasks)} / {len(pairs)} | "
                        f"{len(entry['indicators'])} / {len(facts.indicators)} / {len(found)} |")
     info = machine_info()
-    lines = [f"`python -m eval.bench_facts {opts.gold.relative_to(ROOT) if opts.gold.is_relative_to(ROOT) else opts.gold}`, "
-             f"{info['date']}, {describe(info)}.", "", tasks.line("task"), indicators.line("indicator")]
+    gold = opts.gold.relative_to(ROOT) if opts.gold.is_relative_to(ROOT) else opts.gold
+    lines = [f"`python -m eval.bench_facts {gold}`, {info['date']}, {describe(info)}.", "",
+             tasks.line("task"), indicators.line("indicator")]
     if missing:
         lines.append(f"- gold documents not found under {opts.archive}: {', '.join(missing)}")
     lines += ["", "| document | tasks gold / extracted / matched | indicators gold / extracted / matched |",
