@@ -10,6 +10,7 @@ cannot open a file.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ingest.docx_reader import read_docx_blocks
 from ingest.encodings import decode_text, repair_legacy_text
 from ingest.legacy_doc import OLE2_MAGIC, read_doc_blocks
 from ingest.models import Block, IngestError, Page, RawDocument
+from ingest.pdf_footnotes import footnote_lines
 from ingest.pdf_stamps import page_text_with_stamps
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc")
@@ -146,10 +148,14 @@ def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> Ra
             scanned = False
             if len(_clean_pdf_text(content).strip()) < MIN_PAGE_TEXT:
                 scanned = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
-            text = _clean_pdf_text(page_text_with_stamps(pdf, i, page, textpage, content))
+            notes = footnote_lines(textpage, content)
+            # Stamps go inside lines (or after the last), so the footnote lines keep their places.
+            lines = [line.rstrip("\r") for line in page_text_with_stamps(pdf, i, page, textpage, content).split("\n")]
             textpage.close()
+            text = _clean_pdf_text("\n".join(line for k, line in enumerate(lines) if k not in notes))
+            notes_text = _clean_pdf_text("\n".join(lines[k] for k in sorted(notes)))
             page.close()
-            pages.append(Page(i + 1, text, needs_ocr=scanned))
+            pages.append(Page(i + 1, text, needs_ocr=scanned, notes=notes_text))
     finally:
         pdf.close()
     return _with_legacy_repair(RawDocument(source=source, media_type=MEDIA_TYPES[".pdf"], pages=pages,
@@ -196,7 +202,8 @@ def _with_legacy_repair(raw: RawDocument) -> RawDocument:
         text, encoding = repair_legacy_text(page.text) if page.text.strip() else (page.text, "")
         if encoding:
             converted.add(encoding)
-        pages.append(Page(page.number, text, page.ocr, page.blocks, page.needs_ocr))
+        notes = repair_legacy_text(page.notes)[0] if encoding and page.notes.strip() else page.notes
+        pages.append(replace(page, text=text, notes=notes))
     raw.pages = pages
     raw.warnings += [f"text layer converted from {name} to Unicode" for name in sorted(converted)]
     return raw

@@ -39,6 +39,8 @@ class Page:
     blocks: tuple[Block, ...] = ()
     # A page with images but no text layer, or whose text layer is garbage: a candidate for OCR.
     needs_ocr: bool = False
+    # The lines at the foot of a printed page set in smaller type (footnotes), kept apart from ``text``.
+    notes: str = ""
 
 
 @dataclass

@@ -110,12 +110,12 @@ def strip_furniture(pages: list[list[str]], edge: int = 2) -> list[list[str]]:
     running = {key for key, n in seen.items() if count >= 3 and n >= max(3, count // 2)}
     cleaned = []
     for lines in pages:
-        lines = list(lines)
-        for positions in (range(min(edge, len(lines))), range(len(lines) - 1, max(len(lines) - 1 - edge, -1), -1)):
-            for i in positions:
-                if lines[i] and (_furniture_key(lines[i]) in running or _is_page_number(lines[i], count)):
-                    lines[i] = ""
-        cleaned.append(lines)
+        # Removed, not blanked: a blank line ends a paragraph, and a page break is not a paragraph break.
+        drop = {i for positions in (range(min(edge, len(lines))),
+                                    range(len(lines) - 1, max(len(lines) - 1 - edge, -1), -1))
+                for i in positions
+                if lines[i] and (_furniture_key(lines[i]) in running or _is_page_number(lines[i], count))}
+        cleaned.append([line for i, line in enumerate(lines) if i not in drop])
     return cleaned
 
 
@@ -126,12 +126,16 @@ def _is_page_number(line: str, page_count: int) -> bool:
 
 # -- footnotes ------------------------------------------------------------------------------------
 
-def split_footnotes(pages: list[list[str]], to_page_end: bool) -> tuple[list[list[str]], list[tuple[int, str, int]]]:
+def split_footnotes(pages: list[list[str]], to_page_end: bool, note_starts: list[int] | None = None
+                    ) -> tuple[list[list[str]], list[tuple[int, str, int]]]:
     """(pages of body lines with markers turned into anchors, [(number, footnote text, page index)]).
 
     A marker may sit on an earlier page than its footnote. With ``to_page_end`` (printed pages) a
     footnote area runs to the end of its page; otherwise (text without page breaks) a footnote ends
-    where a new item or sentence begins.
+    where a new item or sentence begins. ``note_starts[p]``: where page ``p``'s lines known to be its
+    footnote area begin (smaller type, :mod:`ingest.pdf_footnotes`); such a line without a number of
+    its own continues the footnote before it (one that ran over from the previous page), or opens one
+    numbered 0.
     """
     body = [list(lines) for lines in pages]
     markers: dict[int, tuple[int, int, re.Match]] = {}  # number -> latest (page, line, match)
@@ -139,6 +143,7 @@ def split_footnotes(pages: list[list[str]], to_page_end: bool) -> tuple[list[lis
     chosen: dict[int, tuple[int, int, re.Match]] = {}
     for p, lines in enumerate(body):
         in_notes = False
+        area = note_starts[p] if note_starts else len(lines)
         for i, line in enumerate(lines):
             if not line:
                 continue
@@ -147,6 +152,14 @@ def split_footnotes(pages: list[list[str]], to_page_end: bool) -> tuple[list[lis
             if m and number in markers and number not in chosen and (not notes or number > notes[-1][0]):
                 chosen[number] = markers[number]
                 notes.append((number, [m.group(2)], p))
+                lines[i] = ""
+                in_notes = True
+                continue
+            if i >= area and not in_notes:
+                if notes:
+                    notes[-1][1].append(line)
+                else:
+                    notes.append((0, [line], p))
                 lines[i] = ""
                 in_notes = True
                 continue
@@ -272,8 +285,13 @@ def normalize_pages(pages: list[Page]) -> NormalizedText:
         line_pages = strip_furniture(line_pages)
     if _blank_lines_are_spacing(line_pages):
         line_pages = [[line for line in lines if line] for lines in line_pages]
-    bodies, found = split_footnotes(line_pages, to_page_end=len(pages) > 1)
-    notes += [(n, f"{n} {text}", pages[p].number) for n, text, p in found]
+    note_starts = [len(lines) for lines in line_pages]
+    for lines, page in zip(line_pages, pages):
+        lines += [line for line in map(normalize_line, page.notes.splitlines()) if line]
+    bodies, found = split_footnotes(line_pages, to_page_end=len(pages) > 1, note_starts=note_starts)
+    # The footnote area is gone from the body: its emptied lines must not end the paragraph the page break cut.
+    bodies = [body[:start] for body, start in zip(bodies, note_starts)]
+    notes += [(n, f"{n} {text}" if n else text, pages[p].number) for n, text, p in found]
     width = _line_width([line for body in bodies for line in body])
     previous = ""
     for page, body in zip(pages, bodies):

@@ -98,3 +98,13 @@ def test_a_scan_with_a_signature_stamp_is_still_a_scan(shared_dir):
     for path in scans:
         first = load_file(path).pages[0]
         assert first.needs_ocr and "ký" in first.text, (path.name, first.text[:80])
+
+
+def test_a_footnote_running_over_a_page_break_stays_a_footnote(parsed):
+    """Page 4 of the report opens with the rest of a footnote begun on page 3, in smaller type and without a
+    number of its own: it joins that footnote, and the sentence the page break cut is whole again."""
+    doc = parsed["329_BC-UBND_LamDong_bao_cao_CCHC_2025.pdf"]
+    body = doc.text[:doc.text.find(doc.footnotes[0])] if doc.footnotes else doc.text
+    assert "kiểm tra tại 42/42 cơ quan, đơn vị, địa phương (gồm: 04 cơ quan" in body
+    assert "Công văn số 3779/UBND-HCC" not in body
+    assert any("Công văn số 3779/UBND-HCC ngày 19/9/2025" in note for note in doc.footnotes)
