@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.models import DocumentMeta, Section
+from ingest.places import canonical_province
 from ingest.regions import ADDRESSEES, MOTTO, NUMBER_LINE, PLACE_DATE, SUBJECT, doc_type_of, is_name_line
 
 NUMBER = re.compile(r"S[ốóô]\s*:\s*([\w.\s]*?/\s*[\w.\-Đđ&]+(?:-[\w.Đđ&]+)*)", re.IGNORECASE)
@@ -113,6 +114,6 @@ def extract_metadata(text: str, sections: list[Section]) -> DocumentMeta:
     for source in (meta.issuer, header_text, opening, text[:PROVINCE_SCAN]):
         m = PROVINCE.search(source)
         if m:
-            meta.province = m.group(1).strip().title()
+            meta.province = canonical_province(m.group(1).strip().title())
             break
     return meta

@@ -1,0 +1,23 @@
+"""Province names read from scans: OCR misspellings are read as the province they stand for."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import DocumentParser
+from ingest.places import canonical_province
+
+
+@pytest.mark.parametrize("read, province", [
+    ("Lâm Đòng", "Lâm Đồng"), ("Lâm Đông", "Lâm Đồng"), ("Lam Dong", "Lâm Đồng"), ("Quảng Ngải", "Quảng Ngãi"),
+    ("Binh Thuan", "Bình Thuận"), ("Hà Nọi", "Hà Nội"), ("Hòa Sơn", "Hòa Sơn"), ("Sơn", "Sơn"),
+])
+def test_a_misread_province_is_the_province_it_stands_for(read, province):
+    assert canonical_province(read) == province
+
+
+def test_the_province_of_an_ocr_header_is_a_real_one():
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH LÂM ĐÒNG Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 92/TB-UBND Lâm Đông, ngày 12 tháng 11 năm 2025\nTHÔNG BÁO\nKết luận về công tác cải cách hành chính\n"
+            "1. Giao Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo trước ngày 30/11/2025.\n")
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "scan_ocr.txt")
+    assert doc.meta.province == "Lâm Đồng"
