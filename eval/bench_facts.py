@@ -1,6 +1,7 @@
 """Precision and recall of the task and indicator rows against a gold set written by hand (a script).
 
     python -m eval.bench_facts [eval/archive/facts-gold.jsonl] [--archive ../shared/archive] [--write-doc]
+    python -m eval.bench_facts eval/archive/facts-gold-report.jsonl --write-doc   # the set nothing is tuned on
 
 The gold file holds, per document of the archive, every task and indicator row a reader finds in it
 (``{"doc", "folder", "tasks": [{lead, coordinators, action, deadline, deadline_text}], "indicators":
@@ -143,8 +144,8 @@ def main(argv: list[str] | None = None) -> None:
     text = "\n".join(lines)
     print(text)
     if opts.write_doc:
-        update_section("bench_facts", "## Task and indicator rows against a hand-written gold set "
-                                      "(`eval/bench_facts.py`)\n\n" + text)
+        update_section(f"bench_facts-{opts.gold.stem}", f"## Task and indicator rows against a hand-written gold "
+                                                       f"set, {opts.gold.name} (`eval/bench_facts.py`)\n\n" + text)
 
 
 if __name__ == "__main__":
