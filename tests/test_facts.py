@@ -234,3 +234,24 @@ def test_assignment_tables_in_an_appendix_give_tasks(tmp_path):
         (["Sở Tư pháp"], ["Sở Khoa học và Công nghệ"], "2026-12-31", "Năm 2026"),
         (["Văn phòng UBND tỉnh"], ["Sở Khoa học và Công nghệ"], "2026-03-31", "Quý I/2026"),
     ]
+
+
+def test_a_task_card_is_one_row_with_its_labelled_lead_partners_and_deadline():
+    """Plans write a task as an item followed by labelled lines; those lines are not tasks of their own."""
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 45/KH-UBND", "Hòa Sơn, ngày 02 tháng 8 năm 2025", "KẾ HOẠCH",
+        "Triển khai các nhiệm vụ chuyển đổi số năm 2025", "II. NHIỆM VỤ", "1. Hạ tầng số",
+        "(1) Rà soát, nâng cấp hệ thống hạ tầng kỹ thuật bảo đảm kết nối, chia sẻ dữ liệu dùng chung.",
+        "- Đơn vị chủ trì thực hiện: Sở Khoa học và Công nghệ.",
+        "- Đơn vị phối hợp: Sở Tài chính; UBND các xã, phường.",
+        "- Thời gian hoàn thành: Trong tháng 9/2025.",
+        "(2) Sao lưu, duy trì các cơ sở dữ liệu của các tỉnh trước sắp xếp, dự phòng mất dữ liệu.",
+        "- Cơ quan chủ trì: Văn phòng UBND tỉnh.",
+        "- Thời gian hoàn thành: Thực hiện thường xuyên.",
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "KH_45_cds.txt")
+    rows = extract_facts(doc).tasks
+    assert [(r.leads, r.deadline) for r in rows] == [(["Sở Khoa học và Công nghệ"], "2025-09-30"),
+                                                      (["Văn phòng UBND tỉnh"], None)]
+    assert rows[0].action.startswith("Rà soát, nâng cấp hệ thống") and "Sở Tài chính" in rows[0].coordinators
+    assert rows[1].deadline_text == "Thực hiện thường xuyên"

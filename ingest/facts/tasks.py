@@ -13,6 +13,11 @@ that follow it: body items of its section and the section's direct subsections, 
 down. A paragraph naming a different agency in a later clause starts a new task there, and a
 task with several dated deadlines becomes one row per deadline. Rows need a lead or a dated
 deadline; the meeting description, assessment sections and the closing formula are not read.
+
+Plans often write a task as a card: an item, then labelled lines saying who leads, who helps and by
+when ("- Đơn vị chủ trì thực hiện: Sở Khoa học và Công nghệ.", "- Đơn vị phối hợp: ...", "- Thời gian
+hoàn thành: Tháng 8/2025."). The card is one row: the item's words, the labelled lead, coordinators and
+deadline; the labelled lines are not tasks of their own.
 """
 from __future__ import annotations
 
@@ -43,6 +48,12 @@ _ACTION_LEAD = re.compile(r"^[\s,;:.]*(?:và\s+|để\s+)?")
 _REPORTED = re.compile(r"(?:đã|đang)\s+(?!được giao)")
 _REQUESTS = re.compile(r"(?:trân trọng\s+|kính\s+)?(?:đề nghị|yêu cầu|giao|chỉ đạo|kết luận)\s*:?\s*$", re.IGNORECASE)
 _ISSUERS = {"UBND tỉnh", "HĐND tỉnh", "Chủ tịch UBND tỉnh", "Thường trực UBND tỉnh"}
+# The labelled lines of a task card and what each gives.
+_CARD_FIELD = re.compile(
+    r"^(?:(?P<lead>(?:đơn vị|cơ quan)\s+(?:chủ trì(?:\s+thực hiện)?|thực hiện)|chủ trì(?:\s+thực hiện)?)"
+    r"|(?P<partners>(?:(?:đơn vị|cơ quan)\s+)?phối hợp(?:\s+thực hiện)?)"
+    r"|(?P<time>thời gian(?:\s+(?:hoàn thành|thực hiện))?|thời hạn(?:\s+hoàn thành)?|tiến độ(?:\s+hoàn thành)?))"
+    r"\s*:\s*(?P<value>.+?)[.;]?$", re.IGNORECASE)
 _BARE_HEADS = {"Trung tâm", "Sở", "Ban", "Cục", "Chi cục", "Công ty", "Tập đoàn", "Phòng", "Văn phòng", "Viện"}
 
 
@@ -74,6 +85,15 @@ class _Segment:
 
 
 @dataclass
+class _Card:
+    """An item that may be a task card, the rows its own words gave, and the labelled lines read so far."""
+
+    item: Block
+    rows_from: int  # index in the run's tasks of the first row the item's own words gave
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class _Scope:
     """Leads a section passes on: from its heading, and from the latest lead-in paragraph of its body."""
 
@@ -94,6 +114,7 @@ class TaskExtractor:
         for block in layout.blocks:
             if block.directive:
                 run.block(block)
+        run.close_card()
         return run.tasks
 
 
@@ -108,6 +129,7 @@ class _Run:
         self.seen: list[str] = []
         self.tasks: list[TaskFact] = []
         self.table: _Columns | None = None  # the header of the assignment table being read
+        self.card: _Card | None = None  # the item whose labelled lines are being read
 
     # -- context -----------------------------------------------------------------------------
     def _scope(self, section: Section | None) -> _Scope:
@@ -205,6 +227,16 @@ class _Run:
 
     # -- paragraphs --------------------------------------------------------------------------
     def block(self, block: Block) -> None:
+        labelled = _CARD_FIELD.match(block.para.body)
+        if labelled and self.card is not None:
+            kind = next(k for k in ("lead", "partners", "time") if labelled.group(k))
+            self.card.fields.setdefault(kind, labelled.group("value").strip())
+            return
+        self.close_card()
+        if labelled:
+            return  # a labelled line with no item before it assigns nothing by itself
+        # Any paragraph may be the item of a card ("(1) ...", a heading, a bullet): its labelled lines tell.
+        self.card = _Card(block, len(self.tasks))
         cells = _cells(self.layout.doc.text[block.para.start:block.para.end])  # whole line: "1 | task | ..."
         if cells is not None:
             header = _Columns.of([c for _, c in cells])
@@ -237,6 +269,27 @@ class _Run:
                 scope.body = None  # a plain paragraph after the items ends the lead-in's list
                 context = scope.heading
         self._paragraph(block, context)
+
+    def close_card(self) -> None:
+        """Turn the item read last into one row when its labelled lines name who leads it."""
+        card, self.card = self.card, None
+        if card is None or "lead" not in card.fields:
+            return
+        leads = self._cell_agencies(card.fields["lead"])
+        if not leads:
+            return
+        time_text = card.fields.get("time", "")
+        deadlines = find_deadlines(time_text, self.year)
+        dated = [d for d in deadlines if d.date] or [
+            d for d in find_deadlines(f"hoàn thành trong {time_text}", self.year) if d.date] if time_text else []
+        action = re.sub(r"^\(\d{1,2}\)\s*", "", card.item.para.body.strip())  # "(1) " numbers the card
+        del self.tasks[card.rows_from:]  # what the item's words alone gave: without its lead and deadline
+        self.tasks.append(TaskFact(
+            leads=leads, lead_text=card.fields["lead"], action=action[:1].upper() + action[1:],
+            coordinators=[n for n in self._cell_agencies(card.fields.get("partners", "")) if n not in leads],
+            deadline=dated[0].date if dated else None, deadline_text=time_text,
+            where=self.layout.location(card.item.para.start, card.item.para.end),
+        ))
 
     def _paragraph(self, block: Block, context: _Lead | None) -> None:
         body = block.para.body
