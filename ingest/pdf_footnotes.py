@@ -7,9 +7,11 @@ tell it from body text, and it was spliced into the sentence the page break cut 
 """
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 
+_RECIPIENTS = re.compile(r"^\W*(?:Nơi nhận|NƠI NHẬN|Lưu\s*:|Lưu\s+VT)")
 NOTE_TYPE_SHARE = 0.8  # footnotes are set at most this fraction of the body's type size (10 pt under 14 pt)
 
 
@@ -17,7 +19,7 @@ def footnote_lines(textpage, text: str) -> set[int]:
     """Indices of the lines of ``text`` (one page's PDFium text, read from ``textpage``, split at "\\n") that
     form its footnote area: the trailing lines whose type is at most :data:`NOTE_TYPE_SHARE` of the page's
     most common size. Blank lines and a page number among them stay out; a page that is all small type
-    has none."""
+    has none, nor has one whose small type at the foot is the recipients list ("Nơi nhận", "Lưu: VT")."""
     import pypdfium2.raw as pdfium_c
 
     count = textpage.count_chars()
@@ -42,4 +44,8 @@ def footnote_lines(textpage, text: str) -> set[int]:
             break
         notes.add(i)
     body_lines = [i for i, size in enumerate(lines) if size is not None and i not in notes]
+    # The recipients ("Nơi nhận: - Như trên; - Lưu: VT") are also set small at the foot of the last page.
+    split = text.split("\n")
+    if any(_RECIPIENTS.match(split[i]) for i in notes):
+        return set()
     return notes if body_lines else set()

@@ -108,3 +108,24 @@ def test_a_footnote_running_over_a_page_break_stays_a_footnote(parsed):
     assert "kiểm tra tại 42/42 cơ quan, đơn vị, địa phương (gồm: 04 cơ quan" in body
     assert "Công văn số 3779/UBND-HCC" not in body
     assert any("Công văn số 3779/UBND-HCC ngày 19/9/2025" in note for note in doc.footnotes)
+
+
+def test_the_recipients_set_small_at_the_foot_are_not_a_footnote(tmp_path):
+    """Type size alone would take the recipients list of the last page ("Nơi nhận: - Như trên; - Lưu: VT",
+    set smaller than the body) for a footnote area."""
+    from docgen import unicode_font
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", unicode_font())
+    pdf.add_page()
+    for size, line in [(14, "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN"), (14, "Số: 12/TB-UBND"), (14, "THÔNG BÁO"),
+                       (14, "1. Giao Sở Tài chính chủ trì bố trí kinh phí, hoàn thành trước ngày 30/6/2025."),
+                       (14, "2. Giao Sở Y tế kiểm tra an toàn thực phẩm trên địa bàn tỉnh."),
+                       (11, "Nơi nhận:"), (10, "- Như trên;"), (10, "- Sở Tài chính;"), (10, "- Lưu: VT, TH.")]:
+        pdf.set_font("DejaVu", size=size)
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "TB_12_nguoi_nhan.pdf"
+    pdf.output(str(path))
+    doc = DocumentParser(ocr_enabled=False).parse_file(path)
+    assert not doc.footnotes and "Lưu: VT, TH." in doc.text
