@@ -8,8 +8,9 @@ A cache whose generation or size differs from the catalog's is rebuilt from the 
 (vectors are stored in the catalog, so nothing is embedded again), so a crash between a commit and a
 cache save loses nothing; temp files a crash left behind are removed. Writers take an exclusive
 file lock. A directory that refuses writes (or ``read_only``) is opened read-only: searches and reads
-work from caches rebuilt in memory, every write raises :class:`ReadOnlyStoreError`. The dense index kind (exact or IVF) follows the chunk count and is recorded in
-``dense.json`` and in the catalog's meta table (``dense_kind``).
+work from caches rebuilt in memory, every write raises :class:`ReadOnlyStoreError`. The dense index
+kind (exact or IVF) follows the chunk count and is recorded in ``dense.json`` and in the catalog's
+meta table (``dense_kind``).
 """
 from __future__ import annotations
 
@@ -130,8 +131,9 @@ class NoticeStore:
 
     def _check_embedder(self) -> None:
         stored = self.catalog.get_meta("embedder")
-        if stored is None and not self.read_only:
-            self.catalog.set_meta("embedder", self.embedder.model_id)
+        if stored is None:
+            if not self.read_only:
+                self.catalog.set_meta("embedder", self.embedder.model_id)
         elif stored != self.embedder.model_id:
             raise StoreError(
                 f"the store in {self.data_dir} was built with embedder {stored!r}, not "

