@@ -95,12 +95,18 @@ def extract_metadata(text: str, sections: list[Section]) -> DocumentMeta:
         meta.doc_type = SYMBOL_TYPES.get(symbol, "CÔNG VĂN" if any(SUBJECT.match(line) for line in header) else "")
     meta.title = _title(header)
 
-    issuer = []
+    # A two-column header read line by line carries the issuer's lines in front of the motto's ("BỘ CÔNG AN
+    # CỘNG HÒA XÃ HỘI ...", "CÔNG AN TỈNH LÂM ĐỒNG Độc lập - Tự do ..."): each motto line may hold one.
+    issuer, in_motto = [], False
     for line in header:
-        if MOTTO.search(line) or NUMBER_LINE.match(line):
-            head = MOTTO.split(line)[0].strip() if MOTTO.search(line) else ""
-            if head and head.isupper():
-                issuer.append(head)
+        if NUMBER_LINE.match(line):
+            break
+        if MOTTO.search(line):
+            in_motto = True
+            # Lines rejoined into one paragraph hold several: what stands before each part of the motto.
+            issuer += [head for part in MOTTO.split(line)[:-1] if (head := part.strip(" -–")) and head.isupper()]
+            continue
+        if in_motto:
             break
         if line.isupper():
             issuer.append(line)

@@ -21,3 +21,14 @@ def test_the_province_of_an_ocr_header_is_a_real_one():
             "1. Giao Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo trước ngày 30/11/2025.\n")
     doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "scan_ocr.txt")
     assert doc.meta.province == "Lâm Đồng"
+
+
+def test_a_two_column_header_read_line_by_line_gives_the_whole_issuer():
+    """OCR reads the issuer column and the motto column into the same lines; the provincial police, not the
+    ministry above it, issued this submission."""
+    text = ("BỘ CÔNG AN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCÔNG AN TỈNH LÂM ĐÒNG Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 233 /TTr-CAT-PC06 Lâm Đông, ngày 09 tháng 10 năm 2025\nTỜ TRÌNH\n"
+            "Đề nghị ban hành Báo cáo kết quả triển khai Đề án 06\nKính gửi: Ủy ban nhân dân tỉnh Lâm Đồng.\n"
+            "1. Công an tỉnh đề nghị Ủy ban nhân dân tỉnh ban hành báo cáo.\n")
+    meta = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "tt_233.txt").meta
+    assert "CÔNG AN TỈNH LÂM ĐÒNG" in meta.issuer and meta.province == "Lâm Đồng"
