@@ -10,8 +10,8 @@ cannot open a file.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.docx_reader import read_docx_blocks

@@ -34,7 +34,8 @@ def page_text_with_stamps(pdf, index: int, page, textpage, text: str) -> str:
     flat_page = pdf[index]  # the flattened content shows in a page loaded afresh
     flat = flat_page.get_textpage()
     try:
-        return _insert(text, _glyphs(textpage), _stamps(_glyphs(flat), _glyphs(textpage)))
+        plain = _glyphs(textpage)
+        return _insert(text, plain, _stamps(_glyphs(flat), plain))
     finally:
         flat.close()
         flat_page.close()
