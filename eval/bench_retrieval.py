@@ -12,8 +12,9 @@ A store directory that already holds the corpus is reused (re-ingesting unchange
 
 Speed: ingest throughput (chunks/s) of a folder, and search latency p50/p95 of one query (embed +
 dense + lexical + fusion, as ``HybridRetriever.search`` reports them) on the real corpus and on
-synthetic stores of N chunks (random unit vectors, texts drawn from the corpus's syllables with the
-corpus's chunk lengths), with the process's resident memory::
+synthetic stores of N chunks (vectors near the real passages' vectors, texts drawn from the corpus's
+syllables with the corpus's chunk lengths), with the process's resident memory, and the dense index's
+recall@10 against exact search (with and without exact re-ranking of the IVF-PQ candidates)::
 
     python -m eval.bench_retrieval speed --corpus ../shared/corpus --sizes 100000,1000000 [--threads 2]
     python -m eval.bench_retrieval speed --store /tmp/store --no-ingest --sizes 100000   # latency only
@@ -149,7 +150,20 @@ def _latency(retriever, repeats: int) -> dict[str, float]:
     return out
 
 
-def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: int, embedder_id: str,
+def _synthetic_vectors(rng, base, count: int):
+    """``count`` unit vectors near the real passages' vectors ``base``: a random mix of two real passages plus
+    Gaussian noise (norm ~0.3). Random unit vectors have no neighbours, so an approximate index's recall on
+    them means nothing; these keep the real embedder's geometry (its topics and its anisotropy)."""
+    import numpy as np
+
+    weight = rng.random((count, 1), dtype=np.float32)
+    vectors = weight * base[rng.integers(len(base), size=count)] + (1 - weight) * base[rng.integers(len(base),
+                                                                                                      size=count)]
+    vectors += rng.standard_normal(vectors.shape, dtype=np.float32) * (0.3 / np.sqrt(base.shape[1]))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], base, embedder_id: str,
                      directory: Path, seed: int = 7):
     """A store of ``size`` synthetic chunks written straight into the catalog, then indexed."""
     import numpy as np
@@ -159,7 +173,7 @@ def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: 
     rng = np.random.default_rng(seed)
     catalog = Catalog(directory / "catalog.sqlite3")
     catalog.set_meta("embedder", embedder_id)
-    catalog.set_meta("dim", str(dim))
+    catalog.set_meta("dim", str(base.shape[1]))
     conn = catalog._conn()
     per_doc = 200
     words = np.array(vocabulary)
@@ -170,8 +184,7 @@ def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: 
                      " ingested_at) VALUES (?,?,?,?,?,?,?)",
                      (doc_id, f"{doc_id}.txt", "text/plain", doc_id, "ok", per_doc, time.time()))
         count = min(per_doc, size - start)
-        vectors = rng.standard_normal((count, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = _synthetic_vectors(rng, base, count)
         rows = []
         for i in range(count):
             n_words = int(lengths[rng.integers(len(lengths))])
@@ -184,6 +197,42 @@ def _synthetic_store(size: int, vocabulary: list[str], lengths: list[int], dim: 
     catalog._bump(conn)
     conn.execute("COMMIT")
     catalog.close()
+
+
+def _exact_top(catalog, queries, k: int = 10):
+    """The exact top ``k`` chunk ids of each query, by a scan of every stored vector (the ground truth)."""
+    import numpy as np
+
+    best_ids = np.full((len(queries), k), -1, dtype=np.int64)
+    best = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    for ids, vectors in catalog.iter_vectors(batch=50_000):
+        scores = np.hstack([best, queries @ vectors.T])
+        pool = np.hstack([best_ids, np.broadcast_to(ids, (len(queries), len(ids)))])
+        top = np.argsort(-scores, axis=1)[:, :k]
+        best, best_ids = np.take_along_axis(scores, top, 1), np.take_along_axis(pool, top, 1)
+    return best_ids
+
+
+def _dense_recall(dense, catalog, queries, k: int = 10) -> dict:
+    """recall@k of the store's dense index against exact search, with and without exact re-ranking, and
+    the dense search's latency."""
+    truth = _exact_top(catalog, queries, k)
+    out = {"queries": len(queries)}
+    source = dense.vectors
+    for label, vectors in (("reranked", source), ("codes_only", None)):
+        if label == "codes_only" and dense.kind == "flat":
+            continue
+        dense.vectors = vectors
+        times, recalls = [], []
+        for query, expected in zip(queries, truth):
+            t = time.perf_counter()
+            found = {i for i, _ in dense.search(query, k)}
+            times.append((time.perf_counter() - t) * 1000)
+            recalls.append(len(found & set(expected.tolist())) / k)
+        out[label] = {"recall_at_10": round(statistics.mean(recalls), 3),
+                      "dense_p50_ms": round(statistics.median(times), 1), "dense_p95_ms": round(_p95(times), 1)}
+    dense.vectors = source
+    return out
 
 
 def speed(args) -> dict:
@@ -219,12 +268,18 @@ def speed(args) -> dict:
         token_lists = [tokenize(r[0]) for r in rows]
         vocabulary = sorted({t for tokens in token_lists for t in tokens})
         lengths = [len(tokens) for tokens in token_lists if tokens]
-        dim, embedder_id = container.embedder.dim, container.embedder.model_id
+        import faiss
+        import numpy as np
+
+        base = np.vstack([vectors for _, vectors in Catalog(real / "catalog.sqlite3").iter_vectors()])
+        embedder_id = container.embedder.model_id
+        queries = np.vstack([np.asarray(container.embedder.encode_query(q), dtype=np.float32) for q in QUERIES]
+                            + [_synthetic_vectors(np.random.default_rng(99), base, args.recall_queries)])
         for size in args.sizes:
             store = tmp / f"synthetic-{size}"
             store.mkdir()
             t = time.perf_counter()
-            _synthetic_store(size, vocabulary, lengths, dim, embedder_id, store)
+            _synthetic_store(size, vocabulary, lengths, base, embedder_id, store)
             write_s = time.perf_counter() - t
             before = _rss_mb()
             t = time.perf_counter()
@@ -232,9 +287,13 @@ def speed(args) -> dict:
             synthetic.embedder = container.embedder  # loaded once
             synthetic.store.lexical.search("khởi động", 1)  # compile the BM25 matrix outside the measurement
             build_s = time.perf_counter() - t
-            row = {"chunks": size, "kind": synthetic.store.dense.kind, "catalog_write_s": round(write_s, 1),
-                   "index_build_s": round(build_s, 1), "index_rss_mb": round(_rss_mb() - before),
-                   "rss_mb": round(_rss_mb()), **_latency(synthetic.retriever, args.repeats)}
+            dense = synthetic.store.dense
+            row = {"chunks": size, "kind": dense.kind, "catalog_write_s": round(write_s, 1),
+                   "index_build_s": round(build_s, 1),
+                   "dense_index_mb": round(faiss.serialize_index(dense.index).nbytes / 2**20, 1),
+                   "index_rss_mb": round(_rss_mb() - before), "rss_mb": round(_rss_mb()),
+                   **_latency(synthetic.retriever, args.repeats),
+                   "dense_recall": _dense_recall(dense, synthetic.store.catalog, queries)}
             results["latency"].append(row)
             print(row, file=sys.stderr)
             synthetic.store.close()
@@ -258,6 +317,8 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("--sizes", default="100000", help="synthetic store sizes, comma-separated (e.g. 100000,1000000)")
     s.add_argument("--repeats", type=int, default=10, help="passes over the benchmark queries")
     s.add_argument("--threads", type=int, default=2, help="cores the process may use (sets its CPU affinity)")
+    s.add_argument("--recall-queries", type=int, default=200,
+                   help="synthetic queries (besides the benchmark questions) for dense recall@10 against exact search")
     args = parser.parse_args(argv)
     if args.command == "speed":
         args.sizes = [int(x) for x in args.sizes.split(",") if x.strip()]

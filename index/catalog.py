@@ -346,6 +346,20 @@ class Catalog:
         rows = self._conn().execute(f"{DOCUMENT_SELECT} ORDER BY source").fetchall()
         return [_row_to_document(r) for r in rows]
 
+    def vectors_of(self, chunk_ids) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of these chunks (ids found, vectors in that order): the exact vectors behind a
+        compressed dense index, to re-rank its candidates. A chunk removed since is left out."""
+        wanted = [int(i) for i in chunk_ids]
+        rows = []
+        for i in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+            batch = wanted[i:i + 500]
+            rows += self._conn().execute(f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN "
+                                         f"({','.join('?' * len(batch))})", batch).fetchall()
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
+        return (np.array([r[0] for r in rows], dtype=np.int64),
+                np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]))
+
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of any document whose chunk has one of these content hashes (a hash of the text
         embedded), to skip re-embedding: a draft and its signed version share most passages."""

@@ -9,7 +9,7 @@ A cache whose generation or size differs from the catalog's is rebuilt from the 
 cache save loses nothing; temp files a crash left behind are removed. Writers take an exclusive
 file lock. A directory that refuses writes (or ``read_only``) is opened read-only: searches and reads
 work from caches rebuilt in memory, every write raises :class:`ReadOnlyStoreError`. The dense index
-kind (exact or IVF) follows the chunk count and is recorded in ``dense.json`` and in the catalog's
+kind (exact or IVF-PQ) follows the chunk count and is recorded in ``dense.json`` and in the catalog's
 meta table (``dense_kind``).
 """
 from __future__ import annotations
@@ -153,7 +153,7 @@ class NoticeStore:
                     self.lexical is not None and self.lexical.generation == generation:
                 return
             count = self.catalog.count_chunks()
-            dense = DenseIndex.load(self._dense_path)
+            dense = DenseIndex.load(self._dense_path, vectors=self.catalog.vectors_of)
             if dense is None or dense.generation != generation or dense.size != count:
                 dense = self._rebuild_dense(generation)
             else:
@@ -166,7 +166,8 @@ class NoticeStore:
             self.dense, self.lexical = dense, lexical
 
     def _rebuild_dense(self, generation: int) -> DenseIndex:
-        dense = DenseIndex.build(self._dim(), self.catalog.iter_vectors(), self.catalog.count_chunks())
+        dense = DenseIndex.build(self._dim(), self.catalog.iter_vectors(), self.catalog.count_chunks(),
+                                 vectors=self.catalog.vectors_of)
         dense.generation = generation
         return dense
 

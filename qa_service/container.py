@@ -61,7 +61,7 @@ class Container:
     def ingest_runner(self):
         from qa_service.ingest_runner import IngestRunner
 
-        return IngestRunner(self.parser, self.store, facts=self.facts)
+        return IngestRunner(self.parser, self.store, facts=self.facts, parse_ahead=self.settings.parse_ahead)
 
     @cached_property
     def retriever(self):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -100,12 +101,19 @@ class _Job:
 
 
 class IngestRunner:
+    """Ingests files into ``store``, one document per transaction.
+
+    Args:
+        parse_ahead: files parsed in the background while the current one is embedded (0: one at a time).
+    """
+
     def __init__(self, parser: DocumentParser, store: NoticeStore, save_every: int = 20,
-                 facts: FactsStore | None = None):
+                 facts: FactsStore | None = None, parse_ahead: int = 2):
         self.parser = parser
         self.store = store
         self.save_every = save_every
         self.facts = facts  # tasks and indicators, re-extracted when a document is added or changed
+        self.parse_ahead = parse_ahead
 
     def ingest_paths(self, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None,
                      engine: RayIngestEngine | None = None) -> IngestReport:
@@ -130,17 +138,39 @@ class IngestRunner:
         return report
 
     def _local(self, files: list[Path]) -> Iterator[FileOutcome]:
-        for path in files:
-            job = self._job(Path(path))
-            if isinstance(job, FileOutcome):
-                yield job
-                continue
-            try:
-                doc = self.parser.parse_file(job.path)
-            except IngestError as exc:
-                yield job.failed(str(exc))
-                continue
-            yield self._finish(job, doc)
+        """Files parsed up to ``parse_ahead`` ahead of the one being embedded and committed, in order.
+
+        A parse (and its OCR) runs in a child process (:mod:`ingest.sandbox`) or in Tesseract, so threads that
+        wait for it overlap it with the embedding here: a scan's OCR costs no embedding time and the reverse."""
+        steps = (self._job(Path(path)) for path in files)
+        if self.parse_ahead < 1:
+            for step in steps:
+                yield step if isinstance(step, FileOutcome) else self._parsed(step, self._parse(step))
+            return
+        pool = ThreadPoolExecutor(max_workers=self.parse_ahead, thread_name_prefix="parse")
+        try:
+            ahead: deque[FileOutcome | tuple[_Job, Future]] = deque()
+            for step in steps:
+                ahead.append(step if isinstance(step, FileOutcome) else (step, pool.submit(self._parse, step)))
+                while len(ahead) > self.parse_ahead or (ahead and isinstance(ahead[0], FileOutcome)):
+                    yield self._next(ahead.popleft())
+            while ahead:
+                yield self._next(ahead.popleft())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _parse(self, job: _Job):
+        """The parsed document, or the reason it cannot be read."""
+        try:
+            return self.parser.parse_file(job.path)
+        except IngestError as exc:
+            return str(exc)
+
+    def _parsed(self, job: _Job, doc) -> FileOutcome:
+        return job.failed(doc) if isinstance(doc, str) else self._finish(job, doc)
+
+    def _next(self, step: FileOutcome | tuple[_Job, Future]) -> FileOutcome:
+        return step if isinstance(step, FileOutcome) else self._parsed(step[0], step[1].result())
 
     def _distributed(self, files: list[Path], engine: RayIngestEngine) -> Iterator[FileOutcome]:
         """Files the store lacks go to ``engine`` as bytes; results come back in order and are committed here."""

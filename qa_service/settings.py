@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     max_chunks: int = Field(10_000, description="A document cut into more passages is refused.")
     pdf_memory_mb: int = Field(1024, ge=64, description="Memory a PDF's reader (a child process) may use beyond what "
                                "it inherits; a PDF needing more (a decompression bomb) is refused.")
+    parse_ahead: int = Field(2, ge=0, le=64, description="Files parsed (and OCRed) in the background while the "
+                             "current one is embedded; 0 reads one file at a time.")
     chunk_target_chars: int = 600  # see docs/ingestion.md (Chunks)
     chunk_max_chars: int = 900
 

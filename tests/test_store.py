@@ -197,27 +197,53 @@ def test_index_kind_is_recorded_and_rebuild_keeps_everything(tmp_path):
     assert _query_sources(container, "kịch bản thu ngân sách năm 2025")[0] == TXT.name
 
 
-def test_ivf_index_searches_filters_removes_and_persists(tmp_path):
-    rng = np.random.default_rng(3)
-    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    ids = np.arange(10, 3010, dtype=np.int64)
-    dense = DenseIndex.build(32, [(ids[:1500], vectors[:1500]), (ids[1500:], vectors[1500:])], 3000, kind="ivf",
-                             nprobe=8)
-    assert dense.kind == "ivf" and dense.size == 3000
+def _clustered(count: int, dim: int, seed: int) -> np.ndarray:
+    """Unit vectors around 60 topics, as passage embeddings cluster (random vectors have no neighbours)."""
+    rng = np.random.default_rng(seed)
+    topics = rng.standard_normal((60, dim)).astype(np.float32)
+    vectors = topics[rng.integers(60, size=count)] + 0.6 * rng.standard_normal((count, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_ivfpq_index_reranks_exactly_filters_removes_and_persists(tmp_path):
+    vectors = _clustered(12000, 32, seed=3)
+    ids = np.arange(10, 12010, dtype=np.int64)
+    stored = dict(zip(ids.tolist(), vectors))
+
+    def exact_vectors(wanted):  # the catalog's role: exact vectors of the chunks still stored
+        found = [int(i) for i in wanted if int(i) in stored]
+        return np.array(found, dtype=np.int64), np.array([stored[i] for i in found]).reshape(-1, 32)
+
+    batches = [(ids[i:i + 4000], vectors[i:i + 4000]) for i in range(0, 12000, 4000)]
+    dense = DenseIndex.build(32, batches, 12000, kind="ivfpq", nprobe=32, vectors=exact_vectors)
+    assert dense.kind == "ivfpq" and dense.size == 12000
+    queries = _clustered(50, 32, seed=4)
+    truth = np.argsort(-(queries @ vectors.T), axis=1)[:, :10] + 10
+    reranked = [[i for i, _ in dense.search(q, 10)] for q in queries]
+    recall = np.mean([len(set(r) & set(t.tolist())) / 10 for r, t in zip(reranked, truth)])
+    assert recall >= 0.95
+    # The scores returned are the exact cosines, not the codes' approximations.
+    top_id, top_score = dense.search(queries[0], 1)[0]
+    assert top_score == pytest.approx(float(stored[top_id] @ queries[0]), abs=1e-5)
+    codes_only = DenseIndex.build(32, batches, 12000, kind="ivfpq", nprobe=32)
+    approximate = [[i for i, _ in codes_only.search(q, 10)] for q in queries]
+    assert np.mean([len(set(r) & set(t.tolist())) / 10 for r, t in zip(approximate, truth)]) < recall
+
     assert dense.search(vectors[42], 1)[0][0] == 52  # a stored vector finds itself
     allowed = ids[2000:2005]
     filtered = dense.search(vectors[0], 10, allowed)
     assert sorted(i for i, _ in filtered) == sorted(allowed.tolist())  # exact inside a small filter
     dense.remove([52, 53])
-    assert dense.size == 2998 and 52 not in {i for i, _ in dense.search(vectors[42], 5)}
+    del stored[52], stored[53]
+    assert dense.size == 11998 and 52 not in {i for i, _ in dense.search(vectors[42], 5)}
     dense.save(tmp_path / "dense.faiss", generation=7)
-    loaded = DenseIndex.load(tmp_path / "dense.faiss")
-    assert (loaded.kind, loaded.size, loaded.generation, loaded.nprobe) == ("ivf", 2998, 7, 8)
+    loaded = DenseIndex.load(tmp_path / "dense.faiss", vectors=exact_vectors)
+    assert (loaded.kind, loaded.size, loaded.generation, loaded.nprobe) == ("ivfpq", 11998, 7, 32)
     assert loaded.search(vectors[100], 1)[0][0] == 110
     loaded.remove([110])  # removal still works after a reload
-    assert loaded.size == 2997
-    assert DenseIndex.kind_for(10) == "flat" and DenseIndex.kind_for(10_000_000) == "ivf"
+    assert loaded.size == 11997
+    assert DenseIndex.kind_for(10) == "flat" and DenseIndex.kind_for(10_000_000) == "ivfpq"
+    assert (tmp_path / "dense.faiss").stat().st_size < vectors.nbytes / 2  # codes, not the vectors
 
 
 def test_versions_of_one_text_are_grouped_and_searched_once_from_the_issued_version(tmp_path):
