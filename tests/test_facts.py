@@ -255,3 +255,28 @@ def test_a_task_card_is_one_row_with_its_labelled_lead_partners_and_deadline():
                                                       (["Văn phòng UBND tỉnh"], None)]
     assert rows[0].action.startswith("Rà soát, nâng cấp hệ thống") and "Sở Tài chính" in rows[0].coordinators
     assert rows[1].deadline_text == "Thực hiện thường xuyên"
+
+
+def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_are_not():
+    """A report states most figures without "đạt": a label and a value, a count after a verb, a ratio.
+    Dates, times, durations, articles, wards, programme and document numbers around them are not figures."""
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 45/BC-UBND", "Hòa Sơn, ngày 02 tháng 12 năm 2025", "BÁO CÁO",
+        "Kết quả cải cách hành chính năm 2025",
+        "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/01/2025, UBND tỉnh báo cáo như sau:", "I. KẾT QUẢ",
+        "- Thu ngân sách địa phương: 28.611 tỷ đồng.",
+        "- Hội đồng nhân dân tỉnh ban hành 36 Nghị quyết quy phạm pháp luật.",
+        "- Đến nay, 13/14 sở, ban, ngành đã đề xuất danh mục phần mềm (hoàn thành 33/33 lớp bồi dưỡng).",
+        "- Thanh toán trực tuyến: 91,61%.",
+        "- Kết quả thí điểm: 4.790/9.578.",
+        ("Theo Điều 5 Nghị định số 30/2020/NĐ-CP và Kế hoạch 45/KH-UBND, UBND Phường 2 họp lúc 14 giờ ngày "
+         "08/10/2025 tại số nhà 53 đường Hùng Vương, điện thoại 02633822123, hạn xử lý 05 ngày làm việc; "
+         "Đề án 06 triển khai ở chính quyền địa phương 02 cấp."),
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_45_cchc.txt")
+    rows = {r.value: r for r in extract_facts(doc).indicators}
+    assert set(rows) == {"28.611", "36", "13/14", "33/33", "91,61", "4.790/9.578"}
+    assert (rows["28.611"].unit, rows["28.611"].name) == ("tỷ đồng", "Thu ngân sách địa phương")
+    assert rows["36"].unit == "Nghị quyết quy phạm pháp luật" and rows["36"].name.startswith("Hội đồng nhân dân tỉnh ban hành")
+    assert rows["13/14"].unit == "sở, ban, ngành" and rows["91,61"].unit == "%"
+    assert all(r.kind == "result" and r.where.section == "I" for r in rows.values())

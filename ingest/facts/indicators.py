@@ -9,11 +9,20 @@ one or to the clause's subject. The comparison comes from "so với ..." or a su
 under 100%), "reached" when it says vượt or the share is 100% or more. Enumerations such as
 "có 9/42 chỉ tiêu không đạt kế hoạch, gồm: (1) ...; (2) ... (83,3%)" give one row for the count and
 one per listed indicator, each with the list's status.
+
+A figure stated without a measuring verb is a row too ("Thu ngân sách địa phương: 28.611 tỷ đồng",
+"ban hành 36 Nghị quyết QPPL", "13/14 sở, ban, ngành đã đề xuất", "(68,1%)"): a number or a ratio
+followed by "%" or a counted noun, unless the words around it make it a date, a time, a duration,
+an item or a reference ("Điều 5", "Phường 2", "số 45", "05 ngày"; ``data/figure_words.txt``). Its
+name is the phrase before it, or the label its line opens with.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from ingest.facts.layout import Block, DocumentLayout
 from ingest.facts.models import IndicatorFact
@@ -55,6 +64,69 @@ _ENUMERATION = re.compile(r"(?P<count>\d+/\d+)\s+(?P<what>chỉ tiêu|nhiệm v�
 _ITEM = re.compile(r"\((\d{1,2})\)\s*")
 _ITEM_VALUE = re.compile(r"\((?P<body>(?:đạt\s+|bằng\s+)?(?P<value>" + _NUMBER + r")\s*(?P<unit>%(?:\s*" + _BASE
                          + r")?))\)\s*$")
+
+# A figure without a verb: a number or a ratio, then "%" or up to six words of a counted noun.
+_FIGURE = re.compile(r"(?<![\w/.,%-])(?P<value>(?:" + _NUMBER + r")(?:/(?:" + _NUMBER + r")){0,2})"
+                     r"(?:(?P<pct>\s*%)|\s+(?P<noun>[^\W\d_][\w]*(?:,?\s+[^\W\d_][\w]*){0,5})|(?=[\s.;,)]|$))"
+                     r"(?![\w/])")
+HEADING_MAX_CHARS = 120  # a longer paragraph opening a section is an item's statement, not a title
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_WORD = re.compile(r"[^\W\d_]\w*")
+
+
+@cache
+def _figure_words() -> dict[str, frozenset[str]]:
+    """The sections of ``data/figure_words.txt``: lower-case words and phrases."""
+    text = resources.files("ingest.facts").joinpath("data/figure_words.txt").read_text(encoding="utf-8")
+    sections: dict[str, set[str]] = {}
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.add(unicodedata.normalize("NFC", line))
+    return {name: frozenset(words) for name, words in sections.items()}
+
+
+def _plausible_date(value: str) -> bool:
+    """Whether ``value`` reads as a day/month[/year] or a month/year ("26/8", "26/8/2025", "12/2025")."""
+    parts = value.split("/")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        return False
+    if len(parts) == 2 and len(parts[1]) == 4:
+        return 1 <= int(parts[0]) <= 12
+    year_ok = len(parts) == 2 or len(parts[2]) in (2, 4)
+    return 1 <= int(parts[0]) <= 31 and 1 <= int(parts[1]) <= 12 and year_ok
+
+
+def _lower_words(text: str) -> list[str]:
+    return [unicodedata.normalize("NFC", w).lower() for w in _WORD.findall(text)]
+
+
+def _ends_with(words: list[str], phrases: frozenset[str]) -> bool:
+    return any(" ".join(words[-n:]) in phrases for n in (1, 2, 3) if len(words) >= n)
+
+
+def _starts_with(words: list[str], phrases: frozenset[str]) -> bool:
+    return any(" ".join(words[:n]) in phrases for n in (1, 2, 3) if len(words) >= n)
+
+
+def _counted_unit(noun: str) -> str:
+    """The counted noun of a figure: its words up to one that continues the sentence ("Nghị quyết đã ...")."""
+    ends = _figure_words()["unit_end"]
+    kept: list[str] = []
+    for word in noun.split():
+        key = unicodedata.normalize("NFC", word.strip(",")).lower()
+        if key in ends:
+            break
+        if kept and f"{unicodedata.normalize('NFC', kept[-1].strip(',')).lower()} {key}" in ends:
+            kept.pop()  # "tham gia": the phrase began a word earlier
+            break
+        kept.append(word)
+    return " ".join(kept).strip(" ,")
 
 
 def _comparison(written: str) -> str:
@@ -101,7 +173,8 @@ class IndicatorExtractor:
         layout = layout or DocumentLayout(doc)
         found: list[IndicatorFact] = []
         for block in layout.blocks:
-            if block.body and not block.heading:
+            # An item's paragraph opens its section and states its facts: "d) Đến nay, 13/14 sở, ban, ngành ...".
+            if block.body and (not block.heading or len(block.para.body) > HEADING_MAX_CHARS):
                 found += self._block(layout, block)
         return found
 
@@ -114,6 +187,7 @@ class IndicatorExtractor:
             rows += self._enumeration(layout, block, enumeration)
             taken.append((enumeration.start(), len(body)))
         section_period = self._section_period(layout, block)
+        measured: list[tuple[int, int]] = []
         for clause in clauses(body):
             subject = self._subject(clause.text)
             previous = None
@@ -126,7 +200,57 @@ class IndicatorExtractor:
                 kind = "target" if block.directive or _TARGET.search(clause.text) else "result"
                 rows.append(self._fact(layout, block, clause.start + measure.start, clause.start + measure.end,
                                        measure, kind))
+                measured.append((clause.start + m.start("value"), clause.start + m.end("value")))
+        rows += self._figures(layout, block, taken + measured, section_period)
         return rows
+
+    def _figures(self, layout: DocumentLayout, block: Block, taken: list[tuple[int, int]],
+                 section_period: str) -> list[IndicatorFact]:
+        """Rows for the figures of ``block`` stated without a measuring verb, outside the ``taken`` spans."""
+        body = block.para.body
+        words = _figure_words()
+        rows: list[IndicatorFact] = []
+        for m in _FIGURE.finditer(body):
+            start, end = m.span("value")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            value, noun = m.group("value"), m.group("noun") or ""
+            # Only words right before the number count: "(33/33 lớp)" after "kế hoạch" is not numbered by it.
+            before = _lower_words(re.split(r"[(:;,.\"“]", body[max(0, start - 40):start])[-1])
+            bare_ratio = "/" in value and not noun and not m.group("pct") and not _plausible_date(value)
+            unit = "%" if m.group("pct") else _counted_unit(noun)
+            if not (unit or bare_ratio) or (not m.group("pct") and _ends_with(before, words["not_after"])):
+                continue
+            if not m.group("pct") and _starts_with(_lower_words(unit), words["not_counted"]):
+                continue
+            if _plausible_date(value) and (_YEAR.fullmatch(value.split("/")[-1]) or not noun):
+                continue
+            if (_YEAR.fullmatch(value) and not m.group("pct")) or (value.startswith("0") and len(value) > 4):
+                continue  # a year, a telephone number
+            unit_end = m.end("pct") if m.group("pct") else m.start("noun") + len(unit)
+            clause = next((c for c in clauses(body) if c.start <= start < c.end), None)
+            clause_text = clause.text if clause else body
+            name = self._figure_name(body, start, unit)
+            period = self._clause_period(clause_text) or section_period
+            kind = "target" if block.directive or _TARGET.search(clause_text) else "result"
+            measure = _Measure(start=start, end=unit_end, name=name, value=value, unit=unit,
+                               value_text=body[start:unit_end].strip(), comparison="", status="", period=period)
+            rows.append(self._fact(layout, block, start, unit_end, measure, kind))
+        return rows
+
+    @staticmethod
+    def _figure_name(body: str, start: int, unit: str) -> str:
+        """The phrase before a figure within its clause ("ban hành" of "ban hành 36 Nghị quyết"), or the label
+        its line opens with ("Thu ngân sách địa phương" of "Thu ngân sách địa phương: 28.611 ...")."""
+        before = body[:start]
+        cuts = [c.end() for c in re.finditer(r"[;.](?:\s|$)|,(?!\d)|\(", before)]
+        own = before[max(cuts, default=0):]
+        label = own.rsplit(":", 1)
+        phrase = " ".join(_NOT_NAME.sub(" ", _LEADING.sub("", _PERIOD.sub("", label[-1]))).split()).strip(" ,;:-")
+        if not phrase and len(label) > 1:
+            phrase = " ".join(label[0].split()).strip(" ,;:-")
+        name = phrase or unit
+        return name[:1].upper() + name[1:]
 
     @staticmethod
     def _is_measure(m: re.Match) -> bool:
