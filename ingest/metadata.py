@@ -42,6 +42,25 @@ def _region_lines(text: str, sections: list[Section], label: str) -> list[str]:
     return [line.strip() for line in text[section.start:section.end].split("\n") if line.strip()]
 
 
+# A police or army signer's rank before the name: "Thiếu tướng Trương Minh Đương".
+_RANK = re.compile(r"^(?:(?:Thiếu|Trung|Thượng|Đại)\s+(?:tướng|tá|úy|uý)|Đại\s+tướng)\s+")
+TRAILER_LINES = 3  # a name after the recipients stands within the first lines that follow them
+
+
+def _trailing_signer(text: str, sections: list[Section]) -> str:
+    """The signer's name where a scan's two columns were read into one: OCR reads "Nơi nhận: KT. CHỦ TỊCH",
+    the recipients beside the title, and the name last, under the recipients or just after them."""
+    labels = [s.label for s in sections]
+    if "recipients" not in labels:
+        return ""
+    after = labels.index("recipients")
+    trailer = next((s for s in sections[after + 1:] if s.label == "closing"), None)
+    lines = [line for line in _region_lines(text, sections, "recipients")[1:] if not line.startswith(("-", "+", "•"))]
+    if trailer is not None:
+        lines += [line.strip() for line in text[trailer.start:trailer.end].split("\n") if line.strip()][:TRAILER_LINES]
+    return next((name for line in reversed(lines) if is_name_line(name := _RANK.sub("", line))), "")
+
+
 def _iso(day: int, month: int, year: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
 
@@ -113,10 +132,11 @@ def extract_metadata(text: str, sections: list[Section]) -> DocumentMeta:
     meta.issuer = " ".join(issuer)
 
     signature = _region_lines(text, sections, "signature")
-    meta.signer = next((line for line in reversed(signature) if is_name_line(line)), "")
+    meta.signer = next((line for line in reversed(signature) if is_name_line(line)), "") or _trailing_signer(
+        text, sections)
     recipients = _region_lines(text, sections, "recipients")
     meta.recipients = [re.sub(r"^[-+•]\s*", "", line).rstrip(";.,") for line in recipients[1:]
-                       if line.strip("-+• ")]
+                       if line.strip("-+• ") and not (meta.signer and _RANK.sub("", line) == meta.signer)]
     for source in (meta.issuer, header_text, opening, text[:PROVINCE_SCAN]):
         m = PROVINCE.search(source)
         if m:

@@ -212,3 +212,18 @@ def test_a_document_cut_into_too_many_passages_is_refused():
     parser = DocumentParser(max_chunks=3)
     with pytest.raises(IngestError, match="over the 3-passage limit"):
         parser.parse_file(EXAMPLES / "TB_15_phien_hop_thang_01_2025.txt")
+
+
+def test_a_scans_signer_is_read_where_ocr_puts_it_after_the_recipients():
+    """OCR reads a signature block's two columns as one: the title beside "Nơi nhận", the name last."""
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Số: 120/UBND-NC", "V/v triển khai công tác phòng, chống ma túy",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lâm Đồng, ngày 12 tháng 3 năm 2025",
+        "Kính gửi: Công an tỉnh.",
+        "Ủy ban nhân dân tỉnh giao Công an tỉnh chủ trì triển khai kế hoạch, báo cáo trước ngày 30/4/2025.",
+        "Nơi nhận: KT. CHỦ TỊCH", "- Như trên; PHÓ CHỦ TỊCH", "- Chủ tịch UBND tỉnh;", "- Lưu: VT, NC.", "",
+        "Thiếu tướng Nguyễn Nhân Bản",
+    ])
+    meta = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "cv_120.txt").meta
+    assert meta.signer == "Nguyễn Nhân Bản"
+    assert meta.recipients[-1] == "Lưu: VT, NC" and not any("Nguyễn" in r for r in meta.recipients)
