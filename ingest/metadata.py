@@ -142,4 +142,18 @@ def extract_metadata(text: str, sections: list[Section]) -> DocumentMeta:
         if m:
             meta.province = canonical_province(m.group(1).strip().title())
             break
+    meta.issuer = _issuer_spelled(meta.issuer, meta.province)
     return meta
+
+
+def _issuer_spelled(issuer: str, province: str) -> str:
+    """The issuer with its province's name as the list writes it: OCR's "CÔNG AN TỈNH LÂM ĐÒNG" is
+    "CÔNG AN TỈNH LÂM ĐỒNG", so the archive's issuing bodies do not split by a misread tone mark."""
+    m = PROVINCE.search(issuer)
+    if not m or not province:
+        return issuer
+    written = m.group(1).strip()
+    if canonical_province(written.title()) != province or written.title() == province:
+        return issuer
+    spelled = province.upper() if written.isupper() else province
+    return issuer[:m.start(1)] + spelled + issuer[m.start(1) + len(written):]
