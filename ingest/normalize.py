@@ -43,6 +43,9 @@ ITEM_START = re.compile(
 )
 # Capitalised openings that begin a paragraph even after a full-width line (a centred title above them).
 OPENING = re.compile(r"^(?:Ngày\s+\d|Căn cứ\b|Hôm nay\b|Kính gửi\b|Trên đây\b|Trân trọng\b|Theo đề nghị\b)")
+# An item marker OCR misread as a sign ("§. Giao Sở ...", "$) ..."): a paragraph of its own after a sentence,
+# numbered by its neighbours (``ingest.structure``), never by the sign.
+UNREADABLE_MARKER = re.compile(r"^[^\w\s\-–+•*(\[\"“'][.)]\s+(\w.*)$")
 SENTENCE_END = re.compile(r"(?:[.:!?…]|\./\.)[”\"’)]?$")
 PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Trang\s+)?(\d{1,4})(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
 DECORATION = re.compile(r"^[\s_.\-–—=*~·•]{3,}$")
@@ -199,7 +202,8 @@ def _starts_paragraph(previous: str, line: str, width: int) -> bool:
     first_word = line.split(" ", 1)[0]
     if len(previous) + 1 + len(first_word) < 0.8 * width:
         return True  # the previous line ended early: by choice, not by the margin
-    return SENTENCE_END.search(previous) is not None and (line[:1].isupper() or line[:1] in "“\"(")
+    return SENTENCE_END.search(previous) is not None and (line[:1].isupper() or line[:1] in "“\"("
+                                                          or UNREADABLE_MARKER.match(line) is not None)
 
 
 def _join(paragraph: str, line: str) -> str:

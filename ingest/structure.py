@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.models import Section
-from ingest.normalize import NormalizedText, Paragraph
+from ingest.normalize import UNREADABLE_MARKER, NormalizedText, Paragraph
 from ingest.regions import Region, find_regions
 
 ROMAN = re.compile(r"^([IVXLC]{1,6})[.)]\s+(.*)$")
@@ -173,7 +173,8 @@ class _TreeBuilder:
                 heading = _table_heading(text) if tables.get(para.table) else None
             else:
                 close(TABLE_RANK, para.start)  # a table's numbered rows end with the table
-                heading = heading_of(text, para.kind, in_appendix=root is not None)
+                heading = heading_of(text, para.kind, in_appendix=root is not None) or self._unreadable_item(
+                    text, paragraphs, index, region, stack, root_last)
             if heading is None:
                 continue
             if heading.kind in ("part", "form") and not heading.title and index + 1 < region.end:
@@ -198,6 +199,30 @@ class _TreeBuilder:
         for open_ in stack:
             open_.section.end = region.end_offset
         return last_heading
+
+    def _unreadable_item(self, text: str, paragraphs: list[Paragraph], index: int, region: Region,
+                         stack: list[_Open], root_last: dict[str, int]) -> _Heading | None:
+        """An item whose number OCR could not read ("§. Giao Sở Xây dựng ..." between items 1 and 3).
+
+        Its number is never read from the marker: it is the one its neighbours leave out, and only when the
+        previous item of its level is n - 1 and the next one is n + 1; otherwise the paragraph stays part of
+        the item before it."""
+        m = UNREADABLE_MARKER.match(text)
+        if not m:
+            return None
+        rank = RANK["number"]
+        parent = next((o for o in reversed(stack) if o.heading.rank < rank), None)
+        last = (parent.last if parent else root_last).get("number0")
+        if last is None:
+            return None
+        for following in paragraphs[index + 1:region.end]:
+            nxt = heading_of(self.text[following.start:following.end], following.kind)
+            if nxt is None or nxt.rank > rank:
+                continue
+            if nxt.kind == "number" and nxt.rank == rank and nxt.ordinal == last + 2:
+                return _Heading("number", str(last + 1), m.group(1), rank, last + 1)
+            return None
+        return None
 
     @staticmethod
     def _label(heading: _Heading, stack: list[_Open], root: Section | None, prefix: str) -> str:

@@ -227,3 +227,24 @@ def test_a_scans_signer_is_read_where_ocr_puts_it_after_the_recipients():
     meta = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "cv_120.txt").meta
     assert meta.signer == "Nguyễn Nhân Bản"
     assert meta.recipients[-1] == "Lưu: VT, NC" and not any("Nguyễn" in r for r in meta.recipients)
+
+
+@pytest.mark.parametrize("after, expected", [
+    ("3", ["I.1", "I.2", "I.3", "I.4"]),  # the number the neighbours leave out
+    ("2", ["I.1", "I.2", "I.4"]),  # no gap: the sign numbers nothing
+])
+def test_an_item_number_ocr_misread_as_a_sign_is_numbered_by_its_neighbours_or_not_at_all(after, expected):
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Số: 12/TB-UBND", "Lâm Đồng, ngày 12 tháng 3 năm 2025", "THÔNG BÁO",
+        "Kết luận của Chủ tịch UBND tỉnh", "Ngày 10/3/2025, Chủ tịch UBND tỉnh chủ trì cuộc họp và kết luận như sau:",
+        "I. NHIỆM VỤ", "1. Giao Sở Tài chính chủ trì rà soát nguồn vốn, báo cáo trước ngày 30/3/2025.",
+        "§. Giao Sở Xây dựng chủ trì kiểm tra chất lượng công trình, báo cáo trước ngày 15/4/2025.",
+        f"{after}. Giao Sở Nội vụ chủ trì tổng hợp kết quả cải cách hành chính.",
+        "4. Giao Công an tỉnh bảo đảm an ninh trật tự.",
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "tb_12.txt")
+    items = [s for s in doc.sections if s.label.startswith("I.")]
+    assert [s.label for s in items] == expected
+    builder = next(s for s in items if "Xây dựng" in doc.text[s.start:s.end])
+    assert builder.label == ("I.2" if after == "3" else "I.1")
+    assert "Sở Nội vụ" in next(s for s in items if s.label == expected[-2]).title
