@@ -67,3 +67,34 @@ def test_an_embedder_killed_mid_run_loses_nothing(tmp_path):
     assert killed, "no embedder process was found to kill"
     assert [f.status for f in report.files] == ["added"] * 10
     assert_same_store(tmp_path / "local", tmp_path / "ray")
+
+
+def test_an_ingest_on_a_two_node_cluster_gives_the_same_store(tmp_path):
+    """The --address path: a driver joining a running cluster of two nodes (two raylets on this machine, as
+    Ray's own multi-node tests run them) ships files as bytes and gets the store a local ingest gives."""
+    from ray.cluster_utils import Cluster
+
+    from qa_service.ray_engine import RayIngestEngine
+
+    folder = mixed_folder(tmp_path)
+    make_container(tmp_path / "local").ingest_runner.ingest_paths([folder])
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
+    try:
+        cluster.add_node(num_cpus=2)
+        cluster.wait_for_nodes()
+        container = make_container(tmp_path / "cluster")
+        engine = RayIngestEngine(container.parser, container.settings, address=cluster.address, embedders=2)
+        try:
+            import ray
+
+            assert len([n for n in ray.nodes() if n["Alive"]]) == 2
+            report = container.ingest_runner.ingest_paths([folder], engine=engine)
+        finally:
+            engine.close()
+    finally:
+        import ray
+
+        ray.shutdown()
+        cluster.shutdown()
+    assert {f.status for f in report.files} >= {"added", "duplicate", "error"}
+    assert_same_store(tmp_path / "local", tmp_path / "cluster")
