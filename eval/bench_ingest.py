@@ -1,6 +1,6 @@
 """Ingest throughput of a folder against the bare embedder, in the same run; then a second run over it.
 
-    python -m eval.bench_ingest [FOLDER] [--limit N] [--ocr] [--sample 200] [--ray] [--write-doc]
+    python -m eval.bench_ingest [FOLDER] [--limit N] [--ocr] [--parse-ahead N] [--sample 200] [--ray] [--write-doc]
 
 1. ``notice-qa ingest FOLDER`` into a fresh store (OCR off unless ``--ocr``): files/s, pages/s, passages/s,
    passages embedded/s (passages whose words another version already holds reuse its vector), OCR pages apart.
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     args.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
     args.add_argument("--ocr", action="store_true", help="OCR scans and garbled pages (Tesseract)")
+    args.add_argument("--parse-ahead", type=int, default=Settings().parse_ahead,
+                      help="files parsed while one is embedded (0: one at a time; compare the two)")
     args.add_argument("--sample", type=int, default=200, help="passages embedded bare")
     args.add_argument("--ray", action="store_true", help="also ingest with --engine ray on a local Ray and compare")
     args.add_argument("--write-doc", action="store_true", help="write the figures into docs/benchmarks.md")
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> None:
     files = discover([opts.folder])[:opts.limit or None]
     info = machine_info()
     with tempfile.TemporaryDirectory() as tmp:
-        container = Container(Settings(data_dir=Path(tmp) / "store", ocr_enabled=opts.ocr))
+        container = Container(Settings(data_dir=Path(tmp) / "store", ocr_enabled=opts.ocr,
+                                       parse_ahead=opts.parse_ahead))
         container.store  # the embedder is loaded before the clock starts
         first_s, outcomes = _ingest(container, files)
         again_s, again = _ingest(container, files)
@@ -76,7 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     readable = stored + count("flagged")
     lines = [
         f"`python -m eval.bench_ingest {opts.folder}{' --ocr' if opts.ocr else ''}{' --ray' if opts.ray else ''}"
-        f"{f' --limit {opts.limit}' if opts.limit else ''}`, {info['date']}, {describe(info)}.",
+        f"{f' --limit {opts.limit}' if opts.limit else ''} --parse-ahead {opts.parse_ahead}`, {info['date']}, "
+        f"{describe(info)}.",
         "",
         f"- files: {len(outcomes)} ({stored} stored, {count('flagged')} flagged, {count('error')} errors, "
         f"{count('unchanged')} unchanged); pages {pages} ({ocr} by OCR); passages {chunks}, of them {embedded} embedded "
