@@ -6,12 +6,16 @@ tesseract-ocr-vie``). Everything is imported lazily, so a machine without them s
 documents and reports scans as needing OCR.
 
 OCR costs seconds per page, so results are cached by file content hash, page, language and
-resolution: re-ingesting a file, or rebuilding a store, never reads the same page twice.
+resolution: re-ingesting a file, or rebuilding a store, never reads the same page twice. Tesseract reads
+a page on one core, so up to ``workers`` pages of a scan are read at once (PDFium renders them one at a
+time in the calling thread: it is not thread-safe).
 """
 from __future__ import annotations
 
 import os
 import tempfile
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +29,7 @@ class TesseractOcr:
     dpi: int = 300
     cache_dir: Path | None = None
     page_timeout_s: float = 180.0
+    workers: int = 2  # pages read at once
 
     @cached_property
     def unavailable_reason(self) -> str | None:
@@ -64,21 +69,33 @@ class TesseractOcr:
         import pypdfium2 as pdfium
         import pytesseract
 
+        def read(page: int, image) -> str:
+            try:
+                return pytesseract.image_to_string(image, lang=self.language, timeout=self.page_timeout_s)
+            except RuntimeError as exc:  # pytesseract signals its timeout this way
+                raise RuntimeError(f"OCR of page {page} failed: {exc}") from exc
+
         pdf = pdfium.PdfDocument(pdf_data)
+        pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="ocr")
         try:
+            reading: deque = deque()
             for page in missing:
                 pdf_page = pdf[page - 1]
                 image = pdf_page.render(scale=self.dpi / 72).to_pil()
                 pdf_page.close()
-                try:
-                    text = pytesseract.image_to_string(image, lang=self.language, timeout=self.page_timeout_s)
-                except RuntimeError as exc:  # pytesseract signals its timeout this way
-                    raise RuntimeError(f"OCR of page {page} failed: {exc}") from exc
-                results[page] = text
-                self._store(content_hash, page, text)
+                reading.append((page, pool.submit(read, page, image)))
+                while len(reading) >= max(1, self.workers):  # at most this many rendered pages held
+                    self._collect(*reading.popleft(), content_hash, results)
+            while reading:
+                self._collect(*reading.popleft(), content_hash, results)
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             pdf.close()
         return results
+
+    def _collect(self, page: int, future, content_hash: str, results: dict[int, str]) -> None:
+        results[page] = future.result()
+        self._store(content_hash, page, results[page])
 
     def _store(self, content_hash: str, page: int, text: str) -> None:
         path = self._cache_path(content_hash, page)

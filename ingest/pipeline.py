@@ -63,6 +63,7 @@ class DocumentParser:
         ocr_enabled: OCR scanned or garbled pages when Tesseract is available.
         ocr_cache_dir: folder where OCR results are kept by file hash and page (None: no cache).
         max_ocr_pages: a document needing OCR on more pages is flagged instead of read.
+        ocr_workers: pages of one scan read by Tesseract at once (one core each).
         max_chunks: a document cut into more passages is refused: embedding runs at a few passages a
             second on two cores, so an oversized text would hold the store's writer for hours.
         pdf_limits: PDFs are read (and OCRed) in a child process with this memory and time limit
@@ -75,11 +76,13 @@ class DocumentParser:
     ocr_enabled: bool = True
     ocr_cache_dir: Path | None = None
     max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
+    ocr_workers: int = 2
     max_chunks: int = DEFAULT_MAX_CHUNKS
     pdf_limits: Limits | None = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
-        self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None)
+        self._ocr = TesseractOcr(cache_dir=Path(self.ocr_cache_dir) if self.ocr_cache_dir else None,
+                                 workers=self.ocr_workers)
 
     @functools.cached_property
     def stamp(self) -> str:

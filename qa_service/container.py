@@ -36,7 +36,7 @@ class Container:
         return DocumentParser(chunker=ChunkerConfig(s.chunk_target_chars, s.chunk_max_chars),
                               max_bytes=int(s.max_file_mb * 1024 * 1024), max_pages=s.max_pages,
                               ocr_enabled=s.ocr_enabled, ocr_cache_dir=s.data_dir / "ocr-cache",
-                              max_ocr_pages=s.max_ocr_pages, max_chunks=s.max_chunks,
+                              max_ocr_pages=s.max_ocr_pages, ocr_workers=s.ocr_workers, max_chunks=s.max_chunks,
                               pdf_limits=Limits(memory_mb=s.pdf_memory_mb))
 
     @cached_property

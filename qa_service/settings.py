@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     max_pages: int = Field(1500, description="PDFs with more pages are refused before extraction.")
     ocr_enabled: bool = Field(True, description="OCR scans and garbled text layers when Tesseract is installed.")
     max_ocr_pages: int = Field(60, description="A document needing OCR on more pages is flagged instead.")
+    ocr_workers: int = Field(2, ge=1, le=64, description="Pages of one scan read by Tesseract at once (one core "
+                             "each).")
     max_chunks: int = Field(10_000, description="A document cut into more passages is refused.")
     pdf_memory_mb: int = Field(1024, ge=64, description="Memory a PDF's reader (a child process) may use beyond what "
                                "it inherits; a PDF needing more (a decompression bomb) is refused.")

@@ -15,19 +15,20 @@ LINES = ["THÔNG BÁO", "Kết luận của Chủ tịch Ủy ban nhân dân t�
          "xây dựng kế hoạch thu ngân sách năm 2025."]
 
 
-def scanned_pdf(path):
-    """A one-page PDF whose only content is an image of printed Vietnamese text (no text layer)."""
+def scanned_pdf(path, pages: list[list[str]] | None = None):
+    """A PDF whose only content is images of printed Vietnamese text (no text layer), a page per list of lines."""
     from fpdf import FPDF
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("L", (2480, 1200), 255)
-    draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(unicode_font(), 64)
-    for i, line in enumerate(LINES):
-        draw.text((160, 150 + i * 120), line, fill=0, font=font)
     pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.image(image, x=0, y=0, w=210)
+    for lines in pages or [LINES]:
+        image = Image.new("L", (2480, 1200), 255)
+        draw = ImageDraw.Draw(image)
+        for i, line in enumerate(lines):
+            draw.text((160, 150 + i * 120), line, fill=0, font=font)
+        pdf.add_page()
+        pdf.image(image, x=0, y=0, w=210)
     pdf.output(str(path))
     return path
 
@@ -62,6 +63,18 @@ def test_scan_is_read_by_ocr_and_cached(tmp_path):
     cached[0].write_text("THÔNG BÁO\n1. Giao Sở Xây dựng kiểm tra hồ sơ quy hoạch chung các xã.\n", encoding="utf-8")
     again = DocumentParser(ocr_cache_dir=cache).parse_file(path)
     assert "Sở Xây dựng" in again.text and "Sở Tài chính" not in again.text
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_pages_of_a_scan_read_at_once_come_back_as_read_one_by_one(tmp_path):
+    pages = [["THÔNG BÁO", "1. Giao Sở Tài chính chủ trì"], ["2. Giao Sở Xây dựng kiểm tra"],
+             ["3. Giao Công an tỉnh bảo đảm"]]
+    data = scanned_pdf(tmp_path / "scan3.pdf", pages).read_bytes()
+    together = TesseractOcr(workers=3).recognize(data, [1, 2, 3], content_hash="")
+    assert together == TesseractOcr(workers=1).recognize(data, [1, 2, 3], content_hash="")
+    assert list(together) == [1, 2, 3]
+    assert "Tài chính" in together[1] and "Xây dựng" in together[2] and "Công an" in together[3]
 
 
 @pytest.mark.shared
