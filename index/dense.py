@@ -33,13 +33,13 @@ import numpy as np
 
 from index.atomic import atomic_write, file_sha256
 
-# Exact search stays under ~40 ms per query on one core below this size; an IVF-PQ index beyond it.
+# Exact search stays under ~20 ms per query on one core below this size; an IVF-PQ index beyond it.
 IVF_THRESHOLD = 200_000
 # Filtered IVF searches over at most this many allowed chunks are scored exactly.
 EXACT_FILTER_MAX = 50_000
 KINDS = ("flat", "ivfpq")
 PQ_CODE_BYTES = 96  # sub-quantisers of 8 bits, one byte each: 48 lost recall (eval/bench_retrieval.py speed)
-# Candidates of the compressed index scored again exactly; measured by eval/bench_retrieval.py scale.
+# Candidates of the compressed index scored again exactly (eval/bench_retrieval.py speed measures recall).
 DEFAULT_RERANK = 200
 TRAIN_POINTS_PER_LIST = 40  # k-means wants at least 39; more only slows the build
 
@@ -113,8 +113,9 @@ class DenseIndex:
               vectors: VectorSource | None = None, rerank: int = DEFAULT_RERANK) -> DenseIndex:
         """An index over ``batches`` of (ids, vectors) holding ``count`` vectors in all.
 
-        The kind follows :meth:`kind_for` unless given. An IVF-PQ index is trained on an even sample
-        of the vectors before any is added, then filled batch by batch.
+        The kind follows :meth:`kind_for` unless given. An IVF-PQ index is trained on the first batches
+        (40 vectors a list, in chunk order) before any vector is added, then filled batch by batch, so a
+        build never holds every vector in memory.
         """
         kind = kind or cls.kind_for(count)
         dense = cls(dim, kind, nprobe, vectors=vectors, rerank=rerank)

@@ -13,8 +13,9 @@ one per listed indicator, each with the list's status.
 A figure stated without a measuring verb is a row too ("Thu ngân sách địa phương: 28.611 tỷ đồng",
 "ban hành 36 Nghị quyết QPPL", "13/14 sở, ban, ngành đã đề xuất", "(68,1%)"): a number or a ratio
 followed by "%" or a counted noun, unless the words around it make it a date, a time, a duration,
-an item or a reference ("Điều 5", "Phường 2", "số 45", "05 ngày"; ``data/figure_words.txt``). Its
-name is the phrase before it, or the label its line opens with.
+an item or a reference ("Điều 5", "Phường 2", "Đề án 06", "05 ngày"; ``data/figure_words.txt``; a
+document number such as "45/TB-UBND" never matches). Its name is the phrase before it, or the label its
+line opens with.
 """
 from __future__ import annotations
 
