@@ -280,3 +280,16 @@ def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_a
     assert rows["36"].unit == "Nghị quyết quy phạm pháp luật" and rows["36"].name.startswith("Hội đồng nhân dân tỉnh ban hành")
     assert rows["13/14"].unit == "sở, ban, ngành" and rows["91,61"].unit == "%"
     assert all(r.kind == "result" and r.where.section == "I" for r in rows.values())
+
+
+@pytest.mark.shared
+def test_a_quoted_banner_in_capitals_and_its_place_and_date_line_are_not_tasks(shared_dir):
+    """A letter of the archive quotes the banner to print for a meeting ("với tiêu đề:"): its lines in capitals
+    and its place-and-date line follow an item under the letter's lead-in, and are not tasks."""
+    found = sorted((shared_dir / "archive").rglob("CÔNG VĂN YÊU CẦU SỞ BAN NGÀNH PHỤC VỤ ĐOÀN KIỂM TRA C04.doc"))
+    if not found:
+        pytest.skip("the archive letter is not here")
+    rows = extract_facts(DocumentParser(ocr_enabled=False).parse_file(found[0])).tasks
+    actions = [r.action for r in rows]
+    assert not any(a.isupper() or a.startswith("Lâm Đồng, ngày") for a in actions), actions
+    assert any(r.leads == ["Công an tỉnh"] for r in rows)  # the letter's own tasks are still read

@@ -31,6 +31,7 @@ from ingest.facts.models import TaskFact
 from ingest.facts.text import Clause, clauses, document_year
 from ingest.vietnamese import fold_key
 from ingest.models import ParsedDocument, Section
+from ingest.regions import PLACE_DATE
 
 # "giao X" assigns X; "được giao", "bàn giao", "đã giao" do not.
 _GIAO = re.compile(r"(?<!được )(?<!đã )(?<!bàn )(?<!chuyển )(?<!Trung ương )\b[Gg]iao\s+")
@@ -334,8 +335,8 @@ class _Run:
         abs_start, abs_end = segment.start + start, segment.start + end
         action_start = self._action_start(body, segment, lead) if start == 0 else abs_start
         action = _ACTION_LEAD.sub("", body[action_start:abs_end]).strip(" ;,")
-        if len(re.findall(r"[^\W\d_]+", action)) < 3:
-            return  # a page number or a stray heading fragment, not an action
+        if len(re.findall(r"[^\W\d_]+", action)) < 3 or action.isupper() or PLACE_DATE.match(action):
+            return  # a page number, a heading, the header of a document attached below: not an action
         base = block.para.body_start
         dated = [d for d in deadlines if d.date]
         self.tasks.append(TaskFact(
