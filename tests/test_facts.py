@@ -293,3 +293,16 @@ def test_a_quoted_banner_in_capitals_and_its_place_and_date_line_are_not_tasks(s
     actions = [r.action for r in rows]
     assert not any(a.isupper() or a.startswith("Lâm Đồng, ngày") for a in actions), actions
     assert any(r.leads == ["Công an tỉnh"] for r in rows)  # the letter's own tasks are still read
+
+
+@pytest.mark.parametrize("giver", ["Chủ tịch Ủy ban nhân dân tỉnh", "Sở Nội vụ"])
+def test_an_agency_that_gives_a_task_is_not_its_lead(giver):
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 21/UBND-NC", "Hòa Sơn, ngày 02 tháng 12 năm 2025",
+        "V/v tổng kết công tác phòng, chống ma túy", "Kính gửi: Công an tỉnh.",
+        f"{giver} giao Công an tỉnh tổng hợp, xây dựng báo cáo tổng kết công tác phòng, chống ma túy năm 2025, "
+        "gửi Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+    ])
+    rows = extract_facts(DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "cv_21.txt")).tasks
+    assert [(r.leads, r.deadline) for r in rows] == [(["Công an tỉnh"], "2025-12-15")]
+    assert rows[0].action.startswith("Tổng hợp, xây dựng báo cáo")

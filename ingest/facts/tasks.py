@@ -36,6 +36,7 @@ from ingest.regions import PLACE_DATE
 # "giao X" assigns X; "được giao", "bàn giao", "đã giao" do not.
 _GIAO = re.compile(r"(?<!được )(?<!đã )(?<!bàn )(?<!chuyển )(?<!Trung ương )\b[Gg]iao\s+")
 _ASSIGN = re.compile(r"(?:[Gg]iao|[Yy]êu cầu|[Đđ]ề nghị)\s+")
+_ASSIGNS_NEXT = re.compile(r"\s*" + _ASSIGN.pattern)  # an agency that gives the task to the next one
 _ASSIGN_ANYWHERE = re.compile(r"\b(?:[Yy]êu cầu|[Đđ]ề nghị)\s+")
 _CONNECTOR = re.compile(r"(?:trong đó|đồng thời|do vậy|vì vậy|theo đó|ngoài ra|riêng)\s*,?\s*", re.IGNORECASE)
 _ADVERBIAL = re.compile(r"(?:Trong quá trình|Trong thời gian|Sau khi|Khi|Trường hợp|Căn cứ|Trên cơ sở|Để|Riêng|Đối với|"
@@ -163,6 +164,11 @@ class _Run:
         if not mentions:
             return None
         rest = body[mentions[-1].end:limit].strip()
+        assigns = _ASSIGNS_NEXT.match(body, mentions[-1].end)
+        if assigns:  # "Chủ tịch UBND tỉnh giao Công an tỉnh tổng hợp ...": the one given the task leads it
+            given = self._lead_at(body, assigns.end(), True, limit)
+            if given:
+                return given
         if _REPORTED.match(rest) or _REQUESTS.match(rest):
             # "Sở X đã ban hành ...": a report of what was done; "Văn phòng Chính phủ đề nghị:": the requester
             return None
