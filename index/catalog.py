@@ -349,12 +349,7 @@ class Catalog:
     def vectors_of(self, chunk_ids) -> tuple[np.ndarray, np.ndarray]:
         """The stored vectors of these chunks (ids found, vectors in that order): the exact vectors behind a
         compressed dense index, to re-rank its candidates. A chunk removed since is left out."""
-        wanted = [int(i) for i in chunk_ids]
-        rows = []
-        for i in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
-            batch = wanted[i:i + 500]
-            rows += self._conn().execute(f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN "
-                                         f"({','.join('?' * len(batch))})", batch).fetchall()
+        rows = self._vectors_where("chunk_id", [int(i) for i in chunk_ids])
         if not rows:
             return np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
         return (np.array([r[0] for r in rows], dtype=np.int64),
@@ -363,14 +358,17 @@ class Catalog:
     def vectors_by_hash(self, hashes: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of any document whose chunk has one of these content hashes (a hash of the text
         embedded), to skip re-embedding: a draft and its signed version share most passages."""
-        found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
-        for i in range(0, len(unique), 500):  # under SQLite's limit on bound parameters
-            batch = unique[i:i + 500]
-            rows = self._conn().execute(f"SELECT content_hash, vector FROM chunks WHERE content_hash IN "
-                                        f"({','.join('?' * len(batch))})", batch).fetchall()
-            found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
-        return found
+        rows = self._vectors_where("content_hash", list(dict.fromkeys(hashes)))
+        return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
+
+    def _vectors_where(self, column: str, keys: list) -> list[tuple]:
+        """(key, vector) rows of the chunks whose ``column`` is one of ``keys``."""
+        rows: list[tuple] = []
+        for i in range(0, len(keys), 500):  # under SQLite's limit on bound parameters
+            batch = keys[i:i + 500]
+            rows += self._conn().execute(f"SELECT {column}, vector FROM chunks WHERE {column} IN "
+                                         f"({','.join('?' * len(batch))})", batch).fetchall()
+        return rows
 
     def fingerprint(self, doc_id: str) -> str | None:
         """The stored :func:`document_fingerprint` of a document (None when absent)."""

@@ -211,6 +211,7 @@ class IndicatorExtractor:
         body = block.para.body
         words = _figure_words()
         rows: list[IndicatorFact] = []
+        parts = clauses(body)
         for m in _FIGURE.finditer(body):
             start, end = m.span("value")
             if any(s < end and start < e for s, e in taken):
@@ -229,7 +230,7 @@ class IndicatorExtractor:
             if (_YEAR.fullmatch(value) and not m.group("pct")) or (value.startswith("0") and len(value) > 4):
                 continue  # a year, a telephone number
             unit_end = m.end("pct") if m.group("pct") else m.start("noun") + len(unit)
-            clause = next((c for c in clauses(body) if c.start <= start < c.end), None)
+            clause = next((c for c in parts if c.start <= start < c.end), None)
             clause_text = clause.text if clause else body
             name = self._figure_name(body, start, unit)
             period = self._clause_period(clause_text) or section_period
