@@ -1,12 +1,15 @@
 """Retrieval benchmarks (a script, not a test): quality on question sets, ingest throughput, latency.
 
-Quality: hit@1/3/5/10 and MRR@10 of dense, lexical and hybrid retrieval (the product's
-``HybridRetriever`` with its default settings, only the mode changed), with the metric definitions
-of ``eval.metrics`` (evidence matching of ``eval.matching``). Notice questions are also asked
-typed without tone marks (folded with ``ingest.vietnamese.fold``)::
+Quality: hit@1/3/5/10, MRR@10 and search latency of dense, lexical and hybrid retrieval (the product's
+``HybridRetriever`` with its default settings, only the mode changed) and of the hybrid order re-ranked by
+the bundled re-ranker (``hybrid+rerank``: what search returns), with the metric definitions of
+``eval.metrics`` (evidence matching of ``eval.matching``). Notice questions are also asked typed without
+tone marks (folded with ``ingest.vietnamese.fold``)::
 
     python -m eval.bench_retrieval quality --dataset notices --store /tmp/store [--corpus ../shared/corpus]
     python -m eval.bench_retrieval quality --dataset alqac --store /tmp/alqac-store
+    python -m eval.bench_retrieval quality --store eval-out/stores/archive --no-ingest \
+        --questions eval/archive/archive-report.jsonl        # an archive store as it is
 
 A store directory that already holds the corpus is reused (re-ingesting unchanged files is free).
 
@@ -78,36 +81,46 @@ def _ensure_corpus(container, dataset: str, corpus: Path | None) -> None:
 
 
 def score_retrieval(retriever, questions, fold_questions: bool = False, k: int = 10) -> dict[str, float]:
-    """hit@1/3/5/10 and MRR@10 of ``retriever`` over answerable ``questions`` (eval.metrics definitions)."""
+    """hit@1/3/5/10 and MRR@10 of ``retriever`` over answerable ``questions`` (eval.metrics definitions), and
+    the search latency p50/p95 in milliseconds."""
     from eval.metrics import KS, evidence_ranks, hit_at, reciprocal_rank
     from ingest.vietnamese import fold
 
     totals = {f"hit@{n}": 0.0 for n in KS} | {"mrr@10": 0.0}
+    times = []
     for q in questions:
+        started = time.perf_counter()
         hits = retriever.search(fold(q.question) if fold_questions else q.question, k=k)
+        times.append((time.perf_counter() - started) * 1000)
         passages = [{"source": h.chunk.source, "text": h.chunk.text, "section": h.chunk.section} for h in hits]
         ranks = evidence_ranks(passages, q.evidence)
         for n in KS:
             totals[f"hit@{n}"] += hit_at(ranks, n)
         totals["mrr@10"] += reciprocal_rank(ranks)
-    return {name: round(value / len(questions), 3) for name, value in totals.items()}
+    return ({name: round(value / len(questions), 3) for name, value in totals.items()}
+            | {"ms_p50": round(statistics.median(times), 1), "ms_p95": round(_p95(times), 1)})
 
 
 def quality(args) -> dict:
+    """Each retrieval mode over the same store and questions; the hybrid order also re-ranked by the bundled
+    re-ranker (``hybrid+rerank``, what search returns)."""
+    from index.rerank import Reranker
     from index.retriever import HybridRetriever
 
     container = _container(args.store)
-    _ensure_corpus(container, args.dataset, args.corpus)
+    if not args.no_ingest:
+        _ensure_corpus(container, args.dataset, args.corpus)
     questions = _questions(args.dataset, args.questions)
     base = container.retriever.config
     results = {"dataset": args.dataset, "questions": len(questions), "chunks": container.store.catalog.count_chunks(),
                "config": vars(base)}
-    for mode in MODES:
-        retriever = HybridRetriever(container.store, type(base)(**{**vars(base), "mode": mode}))
-        results[mode] = score_retrieval(retriever, questions)
+    rankings = [(mode, mode, None) for mode in MODES] + [("hybrid+rerank", "hybrid", Reranker.load())]
+    for name, mode, reranker in rankings:
+        retriever = HybridRetriever(container.store, type(base)(**{**vars(base), "mode": mode}), reranker)
+        results[name] = score_retrieval(retriever, questions)
         if args.dataset == "notices":
-            results[f"{mode}_unaccented"] = score_retrieval(retriever, questions, fold_questions=True)
-        print(mode, results[mode], results.get(f"{mode}_unaccented", ""), file=sys.stderr)
+            results[f"{name}_unaccented"] = score_retrieval(retriever, questions, fold_questions=True)
+        print(name, results[name], results.get(f"{name}_unaccented", ""), file=sys.stderr)
     return results
 
 
@@ -310,6 +323,8 @@ def main(argv: list[str] | None = None) -> None:
     q.add_argument("--store", type=Path, required=True, help="store directory (built when empty)")
     q.add_argument("--corpus", type=Path, help="notices folder or ALQAC law.json (default: ../shared)")
     q.add_argument("--questions", type=Path, help="question file (default: ../shared)")
+    q.add_argument("--no-ingest", action="store_true",
+                   help="evaluate --store as it is (e.g. an archive store ingested with OCR off)")
     s = sub.add_parser("speed", help="ingest throughput and search latency with memory")
     s.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     s.add_argument("--store", type=Path, help="store of the corpus to use (default: a new temporary one)")

@@ -183,13 +183,14 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
     from qa_service.settings import Settings
 
     sets, options = load_plan(plan)
-    sets = [s for s in sets if not only or s.name in only]
+    sets = [s for s in sets if "answer" in s.models and (not only or s.name in only)]
     rows_dir.mkdir(parents=True, exist_ok=True)
     grid = options.get("passages", 3)
     plans = [(int(p), int(w)) for p in (grid if isinstance(grid, list) else [grid])
              for w in options.get("window_chars", [700])]
     target, folds = float(options.get("target_precision", 0.8)), int(options.get("folds", 5))
     rows_by_plan: dict[tuple[int, int], list] = {plan: [] for plan in plans}
+    ranking = Settings().ranking  # the retrieval the rows are collected with (tune.open_set)
     for tune_set in sets:
         paths = {(p, w): rows_dir / f"rows-{tune_set.name}-p{p}-w{w}.jsonl" for p, w in plans}
         if reuse_rows and all(path.exists() for path in paths.values()):
@@ -207,7 +208,7 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
     for (p, window), rows in rows_by_plan.items():
         if not rows:
             raise click.ClickException("no questions to fit on")
-        model = fit(rows, target, folds, window, p, Settings().retrieval_mode, log=lambda m: click.echo(m, err=True))
+        model = fit(rows, target, folds, window, p, ranking, log=lambda m: click.echo(m, err=True))
         cv = model.training["cv"]
         click.echo(f"window {window}, passages {p}: right answers given {cv['all']['right_of_all']}, "
                    f"right of answered {cv['all']['right_of_answered']}, AUC {cv['auc']}", err=True)
@@ -224,6 +225,53 @@ def tune(plan: Path, out: Path, only: tuple[str, ...], rows_dir: Path, reuse_row
     model.save(out)
     click.echo(json.dumps(model.training, indent=1, ensure_ascii=False))
     click.echo(f"threshold {model.threshold}; model written to {out}")
+
+
+@eval_group.command("tune-rerank")
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("eval/tune.json"),
+              show_default=True, help="Question sets (those whose models include \"rerank\"), depth and folds (JSON).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("index/models/rerank_model.json"),
+              show_default=True, help="Where the fitted model is written.")
+@click.option("--rows-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out/tune"),
+              show_default=True, help="Where each set's candidate rows are kept between runs.")
+@click.option("--reuse-rows", is_flag=True, help="Fit on the rows kept by the last run instead of retrieving again.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out/cache"),
+              envvar="NOTICE_QA_EVAL_CACHE_DIR", show_default=True, help="Where indexes are cached between runs.")
+def tune_rerank(plan: Path, out: Path, rows_dir: Path, reuse_rows: bool, cache_dir: Path) -> None:
+    """Fit the passage re-ranker on the plan's question sets; print cross-validated hit rates; write the model.
+
+    Search uses it. When answers read the re-ranked passages too (NOTICE_QA_RERANK_ANSWERS=true), fit the answer
+    model (`tune`) after it, under the same setting."""
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from eval.tune import load_plan
+    from eval.tune_rerank import RankRows, collect, fit
+    from qa_service.settings import Settings
+
+    sets, options = load_plan(plan)
+    depth, folds = int(options.get("rerank_depth", 40)), int(options.get("folds", 5))
+    rows_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[RankRows] = []
+    for tune_set in (s for s in sets if "rerank" in s.models):
+        path = rows_dir / f"rank-{tune_set.name}-d{depth}.jsonl"
+        if reuse_rows and path.exists():
+            with open(path, encoding="utf-8") as fh:
+                rows += [RankRows(**json.loads(line)) for line in fh]
+            continue
+        with tqdm(desc=tune_set.name, unit="q", file=sys.stderr) as bar:
+            got = collect(tune_set, Settings(), cache_dir, depth, log=lambda m: click.echo(m, err=True),
+                          tick=bar.update)
+        path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in got), encoding="utf-8")
+        rows += got
+    if not rows:
+        raise click.ClickException("no questions to fit on")
+    reranker = fit(rows, folds, depth, log=lambda m: click.echo(m, err=True))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    reranker.save(out)
+    click.echo(json.dumps(reranker.training, indent=1, ensure_ascii=False))
+    click.echo(f"re-rank model written to {out}")
 
 
 if __name__ == "__main__":

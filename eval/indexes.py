@@ -28,9 +28,11 @@ QUERY_TIME_SETTINGS = frozenset({
     "data_dir", "query_prefix", "retrieval_mode", "fusion", "dense_weight", "lexical_weight", "rrf_k",
     "restore_tones", "date_boost", "candidates", "top_k", "answerer", "api_key", "read_api_key", "max_upload_mb",
     "max_json_kb", "search_window", "cors_origins", "answer_from_tasks", "answer_model", "collapse_versions",
+    "rerank_model", "rerank_answers",
 })
 # Index modules that only read the store; editing them does not call for a rebuild.
-QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py", "dates.py", "versions.py"})
+QUERY_TIME_MODULES = frozenset({"retriever.py", "langchain_retriever.py", "dates.py", "versions.py", "rerank.py",
+                                "learned.py"})
 MARKER = "complete.json"
 KEEP_INDEXES = 6  # most recently used builds kept in a cache directory; older ones are deleted
 

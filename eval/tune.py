@@ -66,6 +66,8 @@ class TuneSet:
     # Sets over one corpus name the same group, so the questions of one document, from whichever set,
     # always fall in the same fold.
     group: str = ""
+    # The models fitted on it: the answer model (``tune``) and the passage re-ranker (``tune-rerank``).
+    models: list[str] = field(default_factory=lambda: ["answer", "rerank"])
 
 
 @dataclass
@@ -88,7 +90,9 @@ def load_plan(path: str | Path) -> tuple[list[TuneSet], dict]:
     return [TuneSet(**s) for s in plan["sets"]], {k: v for k, v in plan.items() if k != "sets"}
 
 
-def _container(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callable[[str], None]):
+def open_set(tune_set: TuneSet, settings: Settings, cache_dir: Path, log: Callable[[str], None]):
+    """A container over the set's store (its own, or the cached index of its corpus, built when missing) with
+    the answer model off, and the set's questions."""
     from eval.indexes import ensure_index
 
     base = Settings(**{**settings.model_dump(), **tune_set.settings, "answer_model": "none"})
@@ -104,7 +108,7 @@ def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, plans: list[
     """The candidate rows of every (text-form) question of one set for each plan ``(passages, window)``: how
     many retrieved passages are candidates, read how far around their best unit. The store is opened and
     each question retrieved once for all plans."""
-    container, data = _container(tune_set, settings, cache_dir, log)
+    container, data = open_set(tune_set, settings, cache_dir, log)
     questions = [q for q in data.questions
                  if in_subset(q, tune_set.subset or "") and q.answer_form in ("text", "span")]
     service, answerer = container.service, container.answerer

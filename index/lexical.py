@@ -40,6 +40,7 @@ class LexicalIndex:
         self.syllables = SyllableStats()
         self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._compiled: tuple[np.ndarray, sparse.csc_matrix] | None = None
+        self._idf = np.zeros(0, dtype=np.float32)
         self._restorer: ToneRestorer | None = None
         self.generation = -1
 
@@ -80,6 +81,7 @@ class LexicalIndex:
             n_terms = len(self.vocab)
             if len(row_ids) == 0:
                 self._compiled = (row_ids, sparse.csc_matrix((0, n_terms), dtype=np.float32))
+                self._idf = np.zeros(n_terms, dtype=np.float32)
                 return self._compiled
             parts = [self._rows[int(r)] for r in row_ids]
             lengths = np.array([len(p[0]) for p in parts])
@@ -91,13 +93,18 @@ class LexicalIndex:
             avg = max(float(doc_len.mean()), 1.0)
             df = np.bincount(indices, minlength=n_terms)
             n = len(row_ids)
-            idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+            idf = self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
             norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / avg), lengths).astype(np.float32)
             weights = idf[indices] * tf * (self.k1 + 1) / (tf + norm)
             del tf, norm
             matrix = sparse.csr_matrix((weights, indices, indptr), shape=(n, n_terms))
             self._compiled = (row_ids, matrix.tocsc())
         return self._compiled
+
+    def idf(self, terms) -> dict[str, float]:
+        """The BM25 inverse document frequency of each of ``terms`` the index holds (unknown terms are left out)."""
+        self._compile()
+        return {t: float(self._idf[i]) for t in terms if (i := self.vocab.get(t)) is not None and i < len(self._idf)}
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top ``k`` (chunk id, BM25 score) pairs; ``allowed`` restricts the search itself."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from index.catalog import ChunkRecord
 from index.dates import query_keys
+from index.rerank import Reranker, RerankQuery
 from index.store import NoticeStore
 from index.versions import collapse_versions
 from ingest.vietnamese import fold, has_diacritics
@@ -97,6 +98,7 @@ class ScoredChunk:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     other_versions: list[str] = field(default_factory=list)  # files of other versions holding the same passage
+    fused_score: float | None = None  # the fusion's score, when a re-ranker's probability replaced it in ``score``
 
 
 @dataclass
@@ -158,11 +160,13 @@ def score_fuse(scored_lists: list[tuple[list[tuple[int, float]], float]]) -> dic
 
 
 class HybridRetriever:
-    """Dense + lexical retrieval over a :class:`NoticeStore`, fused as :class:`RetrievalConfig` says."""
+    """Dense + lexical retrieval over a :class:`NoticeStore`, fused as :class:`RetrievalConfig` says, and in
+    hybrid mode re-ordered by a learned :class:`~index.rerank.Reranker` when one is given."""
 
-    def __init__(self, store: NoticeStore, config: RetrievalConfig | None = None):
+    def __init__(self, store: NoticeStore, config: RetrievalConfig | None = None, reranker: Reranker | None = None):
         self.store = store
         self.config = config or RetrievalConfig()
+        self.reranker = reranker
 
     def dense_query_text(self, query: str) -> str:
         """The text embedded for ``query``: with tone marks restored when typed without any."""
@@ -173,13 +177,15 @@ class HybridRetriever:
         return restored if has_diacritics(restored) else query
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               timings: dict | None = None, lexical_extra: str = "") -> list[ScoredChunk]:
+               timings: dict | None = None, lexical_extra: str = "", rerank: bool = True) -> list[ScoredChunk]:
         """The ``k`` best chunks for ``query`` within ``filters``, best first.
 
         ``lexical_extra``: words added to the lexical query only, e.g. the Vietnamese words an English
         question stands for: the multilingual embedder reads the English question itself, while the
         lexical index holds only Vietnamese syllables.
-        ``timings`` (when given) receives ``embed_ms``, ``dense_ms``, ``lexical_ms`` and ``fusion_ms``.
+        ``rerank``: re-order by the re-ranker when there is one (hybrid mode); False keeps the fused order.
+        ``timings`` (when given) receives ``embed_ms``, ``dense_ms``, ``lexical_ms``, ``fusion_ms`` and, when a
+        re-ranker ran, ``rerank_ms``.
         """
         cfg = self.config
         timings = timings if timings is not None else {}
@@ -214,8 +220,10 @@ class HybridRetriever:
             fused = rrf_fuse([([i for i, _ in dense_hits], dense_weight),
                               ([i for i, _ in lexical_hits], lexical_weight)], cfg.rrf_k)
         self._boost_dated(query, fused)
+        reranker = self.reranker if cfg.mode == "hybrid" and rerank else None
         # Collapsing versions may merge some of the first k: read further down so k remain.
-        order = sorted(fused, key=lambda i: -fused[i])[:2 * k if cfg.collapse_versions else k]
+        depth = max(2 * k if cfg.collapse_versions else k, reranker.depth if reranker else 0)
+        order = sorted(fused, key=lambda i: -fused[i])[:depth]
         records = self.store.chunks(order)
         dense_info = {i: (r, s) for r, (i, s) in enumerate(dense_hits, start=1)}
         lexical_info = {i: (r, s) for r, (i, s) in enumerate(lexical_hits, start=1)}
@@ -227,9 +235,15 @@ class HybridRetriever:
             results.append(ScoredChunk(records[chunk_id], fused[chunk_id],
                                        dense_score=d[1] if d else None, lexical_score=lx[1] if lx else None,
                                        dense_rank=d[0] if d else None, lexical_rank=lx[0] if lx else None))
+        timings["fusion_ms"] = (time.perf_counter() - t) * 1000
+        if reranker is not None and results:
+            t = time.perf_counter()
+            with self.store.read_lock():
+                read = RerankQuery.of(query, self.store.lexical, lexical_extra)
+            results = reranker.rerank(read, results)
+            timings["rerank_ms"] = (time.perf_counter() - t) * 1000
         if cfg.collapse_versions:
             results = collapse_versions(results)
-        timings["fusion_ms"] = (time.perf_counter() - t) * 1000
         return results[:k]
 
     def _boost_dated(self, query: str, fused: dict[int, float]) -> None:

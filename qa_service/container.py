@@ -65,14 +65,17 @@ class Container:
 
     @cached_property
     def retriever(self):
+        from index.rerank import Reranker
         from index.retriever import HybridRetriever, RetrievalConfig
 
         s = self.settings
+        reranker = None if s.rerank_model == "none" or s.retrieval_mode != "hybrid" else Reranker.load(
+            None if s.rerank_model == "bundled" else s.rerank_model)
         return HybridRetriever(self.store, RetrievalConfig(mode=s.retrieval_mode, dense_weight=s.dense_weight,
                                                            lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
                                                            candidates=s.candidates, fusion=s.fusion,
                                                            restore_tones=s.restore_tones, date_boost=s.date_boost,
-                                                           collapse_versions=s.collapse_versions))
+                                                           collapse_versions=s.collapse_versions), reranker)
 
     @cached_property
     def answerer(self):
@@ -89,7 +92,7 @@ class Container:
             sources.append(TaskRowSource(self.facts, self.store))
         model = None if s.answer_model == "none" else AnswerModel.load(
             None if s.answer_model == "bundled" else s.answer_model)
-        if model is not None and model.retrieval_mode != s.retrieval_mode:
+        if model is not None and model.retrieval_mode != s.ranking:
             model = None  # its retrieval features are on another scale: the hand rules decide
         extractive = ExtractiveAnswerer(context=StoreContext(self.store), sources=sources, model=model)
         if s.answerer != "llm":
@@ -106,7 +109,8 @@ class Container:
     def service(self):
         from qa_service.service import QAService
 
-        return QAService(self.retriever, self.answerer, top_k=self.settings.top_k)
+        return QAService(self.retriever, self.answerer, top_k=self.settings.top_k,
+                         rerank_answers=self.settings.rerank_answers)
 
     @cached_property
     def archive(self):

@@ -52,10 +52,18 @@ def to_citation(quote: CitedQuote) -> Citation:
 
 
 class QAService:
-    def __init__(self, retriever: HybridRetriever, answerer: Answerer, top_k: int = MIN_PASSAGES):
+    """Search and answers over one retriever and one answerer.
+
+    ``rerank_answers``: answers are read from the re-ranked passages (the retriever's re-ranker) instead of
+    the fused order; search always uses the re-ranker when the retriever has one (docs/retrieval.md).
+    """
+
+    def __init__(self, retriever: HybridRetriever, answerer: Answerer, top_k: int = MIN_PASSAGES,
+                 rerank_answers: bool = False):
         self.retriever = retriever
         self.answerer = answerer
         self.top_k = top_k
+        self.rerank_answers = rerank_answers
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
                timings: dict | None = None) -> list[ScoredChunk]:
@@ -66,7 +74,7 @@ class QAService:
         """The passages a question is answered from; an English question's lexical search also gets its
         Vietnamese gloss (see ``answering.queries``)."""
         return self.retriever.search(question, k=k, filters=filters, timings=timings,
-                                     lexical_extra=lexical_gloss(question))
+                                     lexical_extra=lexical_gloss(question), rerank=self.rerank_answers)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> AskResponse:
         started = time.perf_counter()

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     rrf_k: int = 60
     restore_tones: bool = Field(True, description="Embed queries typed without tone marks with the marks restored.")
+    rerank_model: str = Field("bundled", description="The learned re-ranker of the fused passages (hybrid mode): "
+                                                     "'bundled', a path to a model file (notice-qa-eval "
+                                                     "tune-rerank), or 'none' for the fused order.")
+    rerank_answers: bool = Field(False, description="Answer from the re-ranked passages too (search always uses "
+                                                   "the re-ranker). Off: on held-out question sets the answers "
+                                                   "read from them were not better (docs/retrieval.md); the answer "
+                                                   "model must be fitted under the same ranking.")
     date_boost: float = Field(1.0, ge=0.0, description="A question naming a day or month lifts the passages of "
                               "documents that mention it: fused score x (1 + date_boost); 0 turns it off.")
     collapse_versions: bool = Field(True, description="A passage that several versions of one document hold (a "
@@ -89,3 +96,10 @@ class Settings(BaseSettings):
             raise ValueError("NOTICE_QA_READ_API_KEY needs NOTICE_QA_API_KEY too: otherwise writes would be open "
                              "while reads are closed")
         return self
+
+    @property
+    def ranking(self) -> str:
+        """How the passages answers are read from are ordered: "hybrid+rerank", "hybrid", "dense" or "lexical".
+        The answer model records the ranking it was fitted under, since its features read the passages' scores."""
+        rerank = self.retrieval_mode == "hybrid" and self.rerank_model != "none" and self.rerank_answers
+        return self.retrieval_mode + ("+rerank" if rerank else "")

@@ -163,6 +163,8 @@ def test_the_model_is_used_only_with_the_retrieval_it_was_fitted_on(examples_con
     assert examples_container.answerer.model.retrieval_mode == "hybrid"
     dense = examples_container.with_query_settings(retrieval_mode="dense")
     assert dense.answerer.model is None  # cosine scores are not the fused scores its features were fitted on
+    reranked = examples_container.with_query_settings(rerank_answers=True)
+    assert reranked.settings.ranking == "hybrid+rerank" and reranked.answerer.model is None
 
 
 def test_a_passage_window_keeps_whole_lines_around_the_unit():

@@ -20,6 +20,31 @@ def test_keys_compare_agency_spellings():
     assert fold_key("  UBND  tỉnh,  Lâm Đồng. ") == "ubnd tinh lam dong"
 
 
+
+def test_fold_by_table_agrees_with_folding_character_by_character():
+    """``fold`` maps characters through a table; it must fold every text as the decomposition does."""
+    import random
+    import unicodedata
+
+    from ingest.vietnamese import _fold_slow
+
+    rng = random.Random(11)
+    texts = ["Chủ tịch UBND tỉnh Lâm Đồng giao Sở Tài chính chủ trì, trước ngày 31/01/2024.",
+             unicodedata.normalize("NFD", "Đắk Nông, Khánh Hòa, Thừa Thiên Huế"), "ĐỒNG ý", "plain ascii", ""]
+    pools = [(0x20, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x370, 0x3000), (0x3000, 0x3100), (0x10000, 0x10400)]
+    for _ in range(5000):
+        texts.append("".join(chr(rng.randrange(*rng.choice(pools))) for _ in range(rng.randrange(1, 10))))
+    assert [fold(t) for t in texts] == [_fold_slow(t) for t in texts]
+
+
+def test_term_set_is_the_set_of_lexical_terms():
+    from index.text import lexical_terms, term_set
+
+    for text in ("Sở Tài chính chủ trì xây dựng kịch bản thu ngân sách năm 2025", "so tai chinh", "GRDP đạt 5,11%",
+                 "Ủy ban nhân dân tỉnh\nĐắk Lắk"):
+        assert term_set(text) == set(lexical_terms(tokenize(text)))
+
+
 def test_fold_chars_keeps_offsets():
     text = "Giao Sở Tài chính chủ trì"
     folded = fold_chars(text)

@@ -17,80 +17,17 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
-import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from index.learned import (LogisticModel, ModelFileError, TreeEnsemble, compact_json, scorer_from_dict,
+                           scorer_to_dict)
+
+__all__ = ["AnswerModel", "Calibration", "LogisticModel", "ModelFileError", "TreeEnsemble", "pick"]
+
 FORMAT = "notice-qa/answer-model"
 VERSION = 2  # 2: the scorer names its kind (logistic or trees); a version 1 file holds a logistic scorer
-
-
-_NUMBER_LIST = re.compile(r"\[\s*(-?[0-9][-+0-9.e,\s]*?)\s*\]")
-
-
-class ModelFileError(ValueError):
-    """The model file cannot be used: unreadable, another format, or fitted on other features."""
-
-
-@dataclass
-class LogisticModel:
-    """``sigmoid(intercept + sum(coef * (x - mean) / scale))``."""
-
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
-
-    def logit(self, x: list[float]) -> float:
-        return self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.coef, x, self.mean, self.scale))
-
-    def predict(self, x: list[float]) -> float:
-        return _sigmoid(self.logit(x))
-
-
-@dataclass
-class TreeEnsemble:
-    """Gradient-boosted regression trees: ``sigmoid(baseline + sum of one leaf value per tree)``.
-
-    Each tree is a list of nodes ``[feature, threshold, left, right, value]``, the root first; a node whose
-    feature is -1 is a leaf holding ``value``, any other sends ``x[feature] <= threshold`` left. The trees are
-    exported from scikit-learn's ``HistGradientBoostingClassifier`` by ``notice-qa-eval tune``.
-    """
-
-    baseline: float
-    trees: list[list[list[float]]]
-
-    def logit(self, x: list[float]) -> float:
-        z = self.baseline
-        for nodes in self.trees:
-            node = nodes[0]
-            while node[0] >= 0:
-                node = nodes[int(node[2] if x[int(node[0])] <= node[1] else node[3])]
-            z += node[4]
-        return z
-
-    def predict(self, x: list[float]) -> float:
-        return _sigmoid(self.logit(x))
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
-
-
-def scorer_to_dict(scorer: LogisticModel | TreeEnsemble) -> dict:
-    return {"kind": "trees" if isinstance(scorer, TreeEnsemble) else "logistic", **asdict(scorer)}
-
-
-def scorer_from_dict(data: dict) -> LogisticModel | TreeEnsemble:
-    fields = {k: v for k, v in data.items() if k != "kind"}
-    kind = data.get("kind", "logistic")
-    if kind == "trees":
-        return TreeEnsemble(float(fields["baseline"]), [[list(map(float, n)) for n in t] for t in fields["trees"]])
-    if kind == "logistic":
-        return LogisticModel(**fields)
-    raise ModelFileError(f"unknown scorer kind {kind!r}")
 
 
 @dataclass
@@ -125,8 +62,9 @@ class AnswerModel:
             this above it (answers stay short when a longer one is not clearly better).
         passages, window_chars: the passage candidates the model was fitted with: how many retrieved
             passages, read how far around their best unit (the answerer uses these).
-        retrieval_mode: the retrieval the scores of its features came from (a fused score and a cosine
-            are on different scales); under another mode the answerer uses the hand rules.
+        retrieval_mode: the ranking the scores of its features came from (``Settings.ranking``: a re-ranker's
+            probability, a fused score and a cosine are on different scales); under another the answerer
+            uses the hand rules.
         vetoes: hand checks (``abstain.CHECKS``) whose failure withholds the answer whatever its
             confidence: on the validation folds, answers given despite them were right less often than
             the target precision.
@@ -152,9 +90,7 @@ class AnswerModel:
 
     def to_json(self) -> str:
         data = {"format": FORMAT, "version": VERSION, **asdict(self), "scorer": scorer_to_dict(self.scorer)}
-        # One line per list of numbers (a tree node, a coefficient vector), so the file stays readable and diffable.
-        return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
-                                json.dumps(data, ensure_ascii=False, indent=1))
+        return compact_json(data)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
