@@ -282,6 +282,36 @@ def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_a
     assert all(r.kind == "result" and r.where.section == "I" for r in rows.values())
 
 
+def test_figures_with_units_against_them_ranges_scores_and_ratios_opening_with_zero():
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 46/BC-UBND", "Hòa Sơn, ngày 02 tháng 12 năm 2025", "BÁO CÁO",
+        "Kết quả năm 2025", "I. KẾT QUẢ",
+        "- Lực lượng chức năng thu giữ hơn 64kg ma túy và 0,78ha cây thuốc phiện bị phát hiện.",
+        "- Cơ sở hiện chỉ đáp ứng khoảng 50 - 55 học viên; có 02/144 đơn vị góp ý dự thảo.",
+        "- Kết quả tự đánh giá của tỉnh đạt: 60,5/61,5 điểm; xem điểm a khoản 2 Điều 3 và giai đoạn 2021 - 2025 của tỉnh.",
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_46.txt")
+    rows = {r.value: r for r in extract_facts(doc).indicators}
+    assert set(rows) == {"64", "0,78", "50 - 55", "02/144", "60,5/61,5"}
+    assert (rows["64"].unit, rows["0,78"].unit, rows["50 - 55"].unit) == ("kg", "ha", "học viên")
+    assert rows["02/144"].unit.startswith("đơn vị") and rows["60,5/61,5"].unit == "điểm"
+
+
+def test_a_table_of_figures_gives_one_row_per_figure_named_by_its_column_and_row(tmp_path):
+    path = write_docx(tmp_path / "BC_47_cham_diem.docx", [
+        "SỞ TÀI CHÍNH TỈNH HÒA SƠN", "Số: 47/BC-STC", "Hòa Sơn, ngày 11 tháng 11 năm 2025", "BÁO CÁO",
+        "Kết quả chấm điểm", "I. KẾT QUẢ", "Kết quả chấm điểm các đơn vị như sau:"], tables=[
+        [["TT", "Tên đơn vị", "Điểm", "Tỷ lệ hồ sơ đúng hạn"], ["1", "TỈNH BẮC NINH", "92.11", "99,5%"],
+         ["", "Sở Tài chính Bắc Ninh", "83.99", "97"], ["2", "TỈNH HÒA SƠN", "88,68", ""]],
+        # An assignment table: tasks, not figures.
+        [["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"], ["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Năm 2026"]],
+    ])
+    rows = [(r.name, r.value, r.unit) for r in extract_facts(DocumentParser(ocr_enabled=False).parse_file(path)).indicators]
+    assert rows == [("Điểm TỈNH BẮC NINH", "92.11", "điểm"), ("Tỷ lệ hồ sơ đúng hạn TỈNH BẮC NINH", "99,5", "%"),
+                    ("Điểm Sở Tài chính Bắc Ninh", "83.99", "điểm"), ("Tỷ lệ hồ sơ đúng hạn Sở Tài chính Bắc Ninh", "97", "%"),
+                    ("Điểm TỈNH HÒA SƠN", "88,68", "điểm")]
+
+
 @pytest.mark.shared
 def test_a_quoted_banner_in_capitals_and_its_place_and_date_line_are_not_tasks(shared_dir):
     """A letter of the archive quotes the banner to print for a meeting ("với tiêu đề:"): its lines in capitals

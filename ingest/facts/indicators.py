@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ingest.facts.layout import Block, DocumentLayout
+from ingest.facts.layout import Block, DocumentLayout, table_cells
 from ingest.facts.models import IndicatorFact
 from ingest.facts.text import clauses
 from ingest.models import ParsedDocument
@@ -66,12 +66,18 @@ _ITEM = re.compile(r"\((\d{1,2})\)\s*")
 _ITEM_VALUE = re.compile(r"\((?P<body>(?:đạt\s+|bằng\s+)?(?P<value>" + _NUMBER + r")\s*(?P<unit>%(?:\s*" + _BASE
                          + r")?))\)\s*$")
 
-# A figure without a verb: a number or a ratio, then "%" or up to six words of a counted noun.
-_FIGURE = re.compile(r"(?<![\w/.,%-])(?P<value>(?:" + _NUMBER + r")(?:/(?:" + _NUMBER + r")){0,2})"
-                     r"(?:(?P<pct>\s*%)|\s+(?P<noun>[^\W\d_][\w]*(?:,?\s+[^\W\d_][\w]*){0,5})|(?=[\s.;,)]|$))"
+# A figure without a verb: a number, a ratio or a range ("50 - 55"), then "%", a unit written against it
+# ("64kg", "0,78ha") or up to six words of a counted noun.
+_GLUED_UNITS = ("kg", "ha", "km", "tấn")
+_FIGURE = re.compile(r"(?<![\w/.,%-])(?P<value>(?:" + _NUMBER + r")(?:/(?:" + _NUMBER + r")){0,2}"
+                     r"(?:\s*[-–]\s*(?:" + _NUMBER + r"))?)"
+                     r"(?:(?P<pct>\s*%)|(?P<glued>" + "|".join(_GLUED_UNITS) + r")(?!\w)"
+                     r"|\s+(?P<noun>[^\W\d_][\w]*(?:,?\s+[^\W\d_][\w]*){0,5})|(?=[\s.;,)]|$))"
                      r"(?![\w/])")
+_TABLE_NUMBER = re.compile(r"(?P<value>(?:" + _NUMBER + r"|\d+\.\d+)(?:/(?:" + _NUMBER + r"))?)\s*(?P<pct>%)?")
 HEADING_MAX_CHARS = 120  # a longer paragraph opening a section is an item's statement, not a title
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_]\w*")
 
 
@@ -167,17 +173,86 @@ class _Measure:
     period: str
 
 
+@dataclass(frozen=True)
+class _FigureColumns:
+    """Which columns of a table of figures hold the rows' labels and which hold figures, with their units."""
+
+    width: int
+    label: int
+    measures: tuple[tuple[int, str], ...]  # (column, unit)
+    names: tuple[str, ...]  # the header's cells
+
+    @classmethod
+    def of(cls, header: list[str]) -> _FigureColumns | None:
+        words = _figure_words()
+        lower = [" ".join(unicodedata.normalize("NFC", h).lower().split()) for h in header]
+        measures = tuple((i, _column_unit(h)) for i, h in enumerate(lower)
+                         if any(h.startswith(w) for w in words["measure_column"]) or "%" in h)
+        label = next((i for i, h in enumerate(lower) if i not in dict(measures)
+                      and any(h.startswith(w) for w in words["label_column"])), None)
+        if not measures or label is None:
+            return None
+        return cls(len(header), label, measures, tuple(" ".join(h.split()) for h in header))
+
+
+def _column_unit(header: str) -> str:
+    """The unit a column's header gives its figures: "(%)" or "Tỷ lệ" -> "%", "Điểm" -> "điểm",
+    "Giá trị (triệu đồng)" -> "triệu đồng", "Số hồ sơ" -> "hồ sơ"."""
+    inside = re.search(r"\(([^)]+)\)", header)
+    if "%" in header or header.startswith("tỷ lệ"):
+        return "%"
+    if inside:
+        return inside.group(1).strip()
+    if header.startswith("điểm"):
+        return "điểm"
+    return header[3:].strip() if header.startswith("số ") else ""
+
+
 class IndicatorExtractor:
     """Extracts :class:`IndicatorFact` rows from a :class:`ParsedDocument`."""
 
     def extract(self, doc: ParsedDocument, layout: DocumentLayout | None = None) -> list[IndicatorFact]:
         layout = layout or DocumentLayout(doc)
         found: list[IndicatorFact] = []
+        table: _FigureColumns | None = None  # the header of the table of figures being read
         for block in layout.blocks:
+            cells = table_cells(layout.doc.text[block.para.start:block.para.end])
+            if cells is None:
+                table = None
+            elif (header := _FigureColumns.of([c for _, c in cells])) is not None:
+                table = header
+                continue
+            elif table is not None and len(cells) == table.width:
+                if block.body:
+                    found += self._table_row(layout, block, table, cells)
+                continue
             # An item's paragraph opens its section and states its facts: "d) Đến nay, 13/14 sở, ban, ngành ...".
             if block.body and (not block.heading or len(block.para.body) > HEADING_MAX_CHARS):
                 found += self._block(layout, block)
         return found
+
+    def _table_row(self, layout: DocumentLayout, block: Block, table: _FigureColumns,
+                   cells: list[tuple[int, str]]) -> list[IndicatorFact]:
+        """A row of a table of figures ("1 | TỈNH BẮC NINH | 92.11" under "TT | Tên đơn vị | Điểm"): each
+        figure in a measured column, named by the column and the row's label."""
+        label = cells[table.label][1]
+        if not label or _TABLE_NUMBER.fullmatch(label):
+            return []
+        rows = []
+        section_period = self._section_period(layout, block)
+        for column, unit in table.measures:
+            offset, cell = cells[column]
+            m = _TABLE_NUMBER.fullmatch(cell)
+            if not m or _plausible_date(m.group("value")):
+                continue
+            # Offsets of the row's line, made relative to the paragraph's body (after its item label).
+            start = max(0, block.para.start + offset - block.para.body_start)
+            measure = _Measure(start=start, end=start + len(cell), name=f"{table.names[column]} {label}",
+                               value=m.group("value"), unit="%" if m.group("pct") else unit, value_text=cell,
+                               comparison="", status="", period=section_period)
+            rows.append(self._fact(layout, block, start, start + len(cell), measure,
+                                   "target" if block.directive else "result"))
+        return rows
 
     def _block(self, layout: DocumentLayout, block: Block) -> list[IndicatorFact]:
         body = block.para.body
@@ -216,20 +291,24 @@ class IndicatorExtractor:
             start, end = m.span("value")
             if any(s < end and start < e for s, e in taken):
                 continue
-            value, noun = m.group("value"), m.group("noun") or ""
+            value, noun, glued = m.group("value"), m.group("noun") or "", m.group("glued")
             # Only words right before the number count: "(33/33 lớp)" after "kế hoạch" is not numbered by it.
             before = _lower_words(re.split(r"[(:;,.\"“]", body[max(0, start - 40):start])[-1])
-            bare_ratio = "/" in value and not noun and not m.group("pct") and not _plausible_date(value)
-            unit = "%" if m.group("pct") else _counted_unit(noun)
+            bare_ratio = "/" in value and not noun and not m.group("pct") and not glued and not _plausible_date(value)
+            unit = "%" if m.group("pct") else glued or _counted_unit(noun)
             if not (unit or bare_ratio) or (not m.group("pct") and _ends_with(before, words["not_after"])):
                 continue
-            if not m.group("pct") and _starts_with(_lower_words(unit), words["not_counted"]):
+            # "điểm" after a whole number points into an article ("2 điểm a"); after a decimal or a ratio it
+            # is a score ("60,5/61,5 điểm").
+            score = unit.lower().startswith("điểm") and ("," in value or "/" in value)
+            if not m.group("pct") and not score and _starts_with(_lower_words(unit), words["not_counted"]):
                 continue
             if _plausible_date(value) and (_YEAR.fullmatch(value.split("/")[-1]) or not noun):
                 continue
-            if (_YEAR.fullmatch(value) and not m.group("pct")) or (value.startswith("0") and len(value) > 4):
-                continue  # a year, a telephone number
-            unit_end = m.end("pct") if m.group("pct") else m.start("noun") + len(unit)
+            if ((_YEAR.fullmatch(value) or _YEAR_RANGE.fullmatch(value)) and not m.group("pct")) \
+                    or re.fullmatch(r"0\d{4,}", value):
+                continue  # a year or a span of years, a telephone number
+            unit_end = m.end("pct") if m.group("pct") else m.end("glued") if glued else m.start("noun") + len(unit)
             clause = next((c for c in parts if c.start <= start < c.end), None)
             clause_text = clause.text if clause else body
             name = self._figure_name(body, start, unit)

@@ -112,3 +112,18 @@ class DocumentLayout:
         return Location(section=section.label if section else "", section_title=section.title if section else "",
                         page_start=self.page(start), page_end=self.page(max(start, end - 1)), char_start=start,
                         char_end=end, text=self.doc.text[start:end].strip())
+
+
+def table_cells(line: str) -> list[tuple[int, str]] | None:
+    """(offset, text) of each cell of a table row as the loaders write it ("a | b | | d"), or None.
+
+    Empty cells at the end lose their trailing spaces in normalisation ("a | b |"), so cells are the
+    text between "|" marks, stripped.
+    """
+    if " | " not in line:
+        return None
+    cells, pos = [], 0
+    for part in line.split("|"):
+        cells.append((pos + len(part) - len(part.lstrip()), part.strip()))
+        pos += len(part) + 1
+    return cells if len(cells) >= 3 else None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ingest.facts.agencies import AgencyMention, AgencyParser
 from ingest.facts.deadlines import Deadline, find_deadlines
-from ingest.facts.layout import Block, DocumentLayout
+from ingest.facts.layout import Block, DocumentLayout, table_cells
 from ingest.facts.models import TaskFact
 from ingest.facts.text import Clause, clauses, document_year
 from ingest.vietnamese import fold_key
@@ -244,7 +244,7 @@ class _Run:
             return  # a labelled line with no item before it assigns nothing by itself
         # Any paragraph may be the item of a card ("(1) ...", a heading, a bullet): its labelled lines tell.
         self.card = _Card(block, len(self.tasks))
-        cells = _cells(self.layout.doc.text[block.para.start:block.para.end])  # whole line: "1 | task | ..."
+        cells = table_cells(self.layout.doc.text[block.para.start:block.para.end])  # whole line: "1 | task | ..."
         if cells is not None:
             header = _Columns.of([c for _, c in cells])
             if header is not None:
@@ -402,21 +402,6 @@ class _Run:
                 if mention.name not in leads and mention.name not in names:
                     names.append(mention.name)
         return names
-
-
-def _cells(line: str) -> list[tuple[int, str]] | None:
-    """(offset, text) of each cell of a table row as the loaders write it ("a | b | | d"), or None.
-
-    Empty cells at the end lose their trailing spaces in normalisation ("a | b |"), so cells are the
-    text between "|" marks, stripped.
-    """
-    if " | " not in line:
-        return None
-    cells, pos = [], 0
-    for part in line.split("|"):
-        cells.append((pos + len(part) - len(part.lstrip()), part.strip()))
-        pos += len(part) + 1
-    return cells if len(cells) >= 3 else None
 
 
 @dataclass(frozen=True)
