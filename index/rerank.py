@@ -1,7 +1,7 @@
 """A learned re-ranker of the fused retrieval candidates: which passages hold what the question asks.
 
 The fusion of the dense and lexical lists (:mod:`index.retriever`) ranks by two scores only. On real
-working files that is often not enough: the passage that answers sits at rank 5-40 below passages of
+working files that is often not enough: the passage that answers sits at rank 2-40 below passages of
 the same document that repeat the question's words (its title, the recipients, the intro). The
 re-ranker reads each of the first ``depth`` fused candidates with a few named, pure features (the
 two retrieval scores and ranks, how much of the question's weighted terms the passage, its headings
@@ -39,7 +39,7 @@ VERSION = 1
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"\d")
 # Regions around a notice's numbered body (ingest.structure.REGION_TITLES), grouped by what they hold; a
-# section label ends in the region's name ("header", "2.signature").
+# section label ends in the region's name ("header", "2.signature"). The answer model's features read them too.
 REGIONS = {"header": ("header",), "furniture": ("recipients", "signature"), "framing": ("intro", "closing")}
 
 

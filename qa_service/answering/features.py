@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from index.rerank import REGIONS, region_of
 from index.retriever import ScoredChunk
 from ingest.vietnamese import tokenize
 from qa_service.answering.abstain import CHECKS, Verdict
@@ -108,12 +109,8 @@ def _asked_stated(e: Deliberation, c: Candidate) -> float:
     return sum(stated.values()) / len(stated) if stated else 1.0
 
 
-# Regions around a notice's numbered body (ingest.structure.REGION_TITLES), grouped by what they hold.
-REGIONS = {"header": ("header",), "furniture": ("recipients", "signature"), "framing": ("intro", "closing")}
-
-
-def _in_region(c: Candidate, names: tuple[str, ...]) -> float:
-    return float(_candidate_hit(c).chunk.section.rsplit(".", 1)[-1] in names)
+def _in_region(c: Candidate, group: str) -> float:
+    return float(region_of(_candidate_hit(c).chunk.section) == group)
 
 
 def _relative(value: Callable[[Candidate], float]) -> Callable[[Deliberation, Candidate], float]:
@@ -186,7 +183,7 @@ FEATURES: dict[str, Feature] = {
     "c_title": _title_share,
     "c_novel": _novel_words,
     "c_asked_stated": _asked_stated,
-    **{f"c_region_{name}": (lambda e, c, names=names: _in_region(c, names)) for name, names in REGIONS.items()},
+    **{f"c_region_{group}": (lambda e, c, group=group: _in_region(c, group)) for group in REGIONS},
     **{f"rel_{name}": _relative(value) for name, value in RELATIVE.items()},
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
