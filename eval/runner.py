@@ -105,10 +105,13 @@ def run_eval(dataset: EvalDataset, configs: list[EvalConfig], settings: Settings
         store_dir: an existing store to evaluate as it is, instead of the cached index of the corpus
             (configurations must then differ in query-time settings only).
     """
-    from eval.indexes import BuiltIndex, code_fingerprint, ensure_index, index_key
+    from eval.indexes import QUERY_TIME_SETTINGS, BuiltIndex, code_fingerprint, ensure_index, index_key
     from eval.naive import NaivePipeline
 
     code = code_fingerprint()  # once: sources edited during a run must not split its configurations' index
+    # Each configuration's overrides apply to the run's settings, not to those of the configuration that built
+    # the shared index: otherwise "hybrid" after "hybrid:answer_model=X" would answer with X too.
+    query_defaults = {k: v for k, v in settings.model_dump().items() if k in QUERY_TIME_SETTINGS and k != "data_dir"}
     built: dict[str, BuiltIndex] = {}
     results: dict[str, ConfigResult] = {}
     outcomes: list[dict] = []
@@ -121,7 +124,8 @@ def run_eval(dataset: EvalDataset, configs: list[EvalConfig], settings: Settings
             ask, index = naive.ask, {"warnings": naive.warnings}
         elif existing is not None:
             shared = existing
-            ask, index = existing.with_query_settings(**config.overrides).service.ask, {"store": str(store_dir)}
+            ask = existing.with_query_settings(**{**query_defaults, **config.overrides}).service.ask
+            index = {"store": str(store_dir)}
         else:
             config_settings = Settings(**{**settings.model_dump(), **config.overrides})
             key = index_key(dataset.corpus, config_settings, code)
@@ -131,7 +135,7 @@ def run_eval(dataset: EvalDataset, configs: list[EvalConfig], settings: Settings
             store = built[key]
             outcomes = outcomes or store.outcomes
             shared = shared or store.container
-            ask = store.container.with_query_settings(**config.overrides).service.ask
+            ask = store.container.with_query_settings(**{**query_defaults, **config.overrides}).service.ask
             index = {"key": store.key, "reused": store.reused, "build_s": round(store.build_s, 1)}
         tick = progress_factory(config.name, len(dataset.questions)) if progress_factory else None
         results[config.name] = evaluate(config, dataset.questions, ask, dataset.id_key, tick, index)

@@ -126,6 +126,18 @@ def test_report_rescores_a_written_run(examples_run):
             assert after["configs"][name]["summary"][metric] == config["summary"][metric]
 
 
+def test_each_configuration_applies_its_settings_to_the_runs_not_to_the_previous_ones(examples_run):
+    """Configurations share one cached index; "hybrid" after "rules" (the answer model off) still answers with
+    the answer model."""
+    root, questions, *_ = examples_run
+    run_cli("run", "--questions", str(questions), "--corpus", str(EXAMPLES), "--cache-dir", str(root / "cache"),
+            "--out", str(root / "order"), "--config", "rules", "--config", "hybrid")
+    rules = read_jsonl(root / "order" / "rules" / "predictions.jsonl")
+    hybrid = read_jsonl(root / "order" / "hybrid" / "predictions.jsonl")
+    assert all(p["confidence"] is None for p in rules)
+    assert any(p["confidence"] is not None for p in hybrid)
+
+
 def test_notices_dataset_needs_a_corpus(tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
