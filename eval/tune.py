@@ -133,7 +133,8 @@ def _rows(set_name: str, group: str, q: Question, deliberation: Deliberation) ->
                         [c.kind for c in deliberation.candidates], deliberation.composite)
 
 
-def data_hash(rows: Iterable[QuestionRows]) -> str:
+def data_hash(rows: Iterable) -> str:
+    """A hash of training rows (anything with ``set``, ``id``, labels ``y`` and feature rows ``x``)."""
     digest = hashlib.sha256()
     for r in rows:
         digest.update(json.dumps([r.set, r.id, r.y, [[round(v, 6) for v in x] for x in r.x]]).encode())

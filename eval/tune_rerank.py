@@ -12,8 +12,6 @@ not fitted on (a list without a right passage teaches no ranking).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 
 from eval.datasets import in_subset, question_group
 from eval.metrics import evidence_matches
-from eval.tune import TuneSet, fit_scorer, open_set
+from eval.tune import TuneSet, data_hash, fit_scorer, open_set
 from index.rerank import FEATURE_NAMES, MONOTONE, Reranker, RerankQuery, feature_rows
 from index.retriever import HybridRetriever
 from qa_service.answering.queries import lexical_gloss
@@ -73,13 +71,6 @@ def collect(tune_set: TuneSet, settings: Settings, cache_dir: Path, depth: int,
     return rows
 
 
-def data_hash(rows: list[RankRows]) -> str:
-    digest = hashlib.sha256()
-    for r in rows:
-        digest.update(json.dumps([r.set, r.id, r.y, [[round(v, 6) for v in x] for x in r.x]]).encode())
-    return digest.hexdigest()[:16]
-
-
 def first_right(scores: list[float], labels: list[int]) -> int | None:
     """The 1-based rank of the first right candidate when ordered by ``scores`` (ties: the fused order)."""
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
@@ -97,6 +88,13 @@ def _fused_scores(rows: list[RankRows]) -> list[list[float]]:
     return [[-float(i) for i in range(len(r.y))] for r in rows]
 
 
+def _fit_data(rows: list[RankRows]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and labels of the questions with a right candidate (a list without one teaches no ranking)."""
+    fit_rows = [r for r in rows if any(r.y)]
+    return (np.array([v for r in fit_rows for v in r.x], dtype=float),
+            np.array([v for r in fit_rows for v in r.y], dtype=int))
+
+
 def out_of_fold(rows: list[RankRows], kind: str, settings: dict, folds: int) -> list[list[float]]:
     """Each question's candidate scores from a scorer fitted on the folds without its document."""
     from sklearn.model_selection import GroupKFold
@@ -104,10 +102,7 @@ def out_of_fold(rows: list[RankRows], kind: str, settings: dict, folds: int) -> 
     groups = np.array([r.group for r in rows])
     out: list[list[float]] = [[] for _ in rows]
     for train, test in GroupKFold(n_splits=folds).split(np.zeros(len(rows)), None, groups):
-        fit_rows = [rows[i] for i in train if any(rows[i].y)]
-        x = np.array([v for r in fit_rows for v in r.x], dtype=float)
-        y = np.array([v for r in fit_rows for v in r.y], dtype=int)
-        model = fit_scorer(x, y, kind, settings)
+        model = fit_scorer(*_fit_data([rows[i] for i in train]), kind, settings)
         for i in test:
             out[i] = [model.predict(list(v)) for v in rows[i].x]
     return out
@@ -137,10 +132,8 @@ def fit(rows: list[RankRows], folds: int, depth: int, log: Callable[[str], None]
         if best is None or metrics["all"]["mrr@10"] > best[0]["all"]["mrr@10"]:
             best = (metrics, kind, settings)
     metrics, kind, settings = best
-    fit_rows = [r for r in rows if any(r.y)]
-    x = np.array([v for r in fit_rows for v in r.x], dtype=float)
-    y = np.array([v for r in fit_rows for v in r.y], dtype=int)
-    training = {"data_hash": data_hash(rows), "questions": len(rows), "fitted_questions": len(fit_rows),
+    x, y = _fit_data(rows)
+    training = {"data_hash": data_hash(rows), "questions": len(rows), "fitted_questions": sum(any(r.y) for r in rows),
                 "candidates": int(len(y)), "sets": sorted({r.set for r in rows}), "folds": folds,
                 "grouped_by": "document", "scorer": {"kind": kind, **_shown(settings)},
                 "cv": {"reranked": metrics, "fused": fused}}

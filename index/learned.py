@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
 
 _NUMBER_LIST = re.compile(r"\[\s*(-?[0-9][-+0-9.e,\s]*?)\s*\]")
 
@@ -87,3 +90,32 @@ def compact_json(data: dict) -> str:
     a model file stays readable and diffable."""
     return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
                             json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def save_model_file(path: str | Path, data: dict) -> None:
+    Path(path).write_text(compact_json(data) + "\n", encoding="utf-8")
+
+
+def read_model_file(path: str | Path | None, bundled: tuple[str, str], fmt: str, versions: Sequence[int],
+                    what: str) -> dict:
+    """The JSON of the model file at ``path``, or of the one bundled as ``(package, resource)``, refused
+    (:class:`ModelFileError`) when unreadable or of another format or version."""
+    try:
+        text = (Path(path).read_text(encoding="utf-8") if path else
+                resources.files(bundled[0]).joinpath(bundled[1]).read_text("utf-8"))
+        data = json.loads(text)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"cannot read the {what} {path or '(bundled)'}: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != fmt or data.get("version") not in versions:
+        found = (data.get("format"), data.get("version")) if isinstance(data, dict) else (None, None)
+        raise ModelFileError(f"not a notice-qa {what} of version {' or '.join(map(str, versions))} "
+                             f"(format {found[0]!r}, version {found[1]!r})")
+    return data
+
+
+def check_features(fitted: Sequence[str], expected: Sequence[str], what: str, command: str) -> None:
+    """Refuse a model whose features are not, in order, the ones the code computes."""
+    if tuple(fitted) != tuple(expected):
+        extra, absent = set(fitted) - set(expected), set(expected) - set(fitted)
+        raise ModelFileError(f"the {what} was fitted on other features (unknown: {sorted(extra)}, "
+                             f"not in the model: {sorted(absent)}); run `{command}` again")

@@ -16,16 +16,15 @@ Example:
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.learned import LogisticModel, ModelFileError, TreeEnsemble, compact_json, scorer_from_dict, scorer_to_dict
+from index.learned import (LogisticModel, ModelFileError, TreeEnsemble, check_features, read_model_file,
+                           save_model_file, scorer_from_dict, scorer_to_dict)
 from index.text import lexical_terms, term_set
 from ingest.vietnamese import fold, has_diacritics, tokenize
 
@@ -211,10 +210,7 @@ class Reranker:
     training: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if tuple(self.features) != FEATURE_NAMES:
-            extra, absent = set(self.features) - set(FEATURE_NAMES), set(FEATURE_NAMES) - set(self.features)
-            raise ModelFileError(f"the re-rank model was fitted on other features (unknown: {sorted(extra)}, "
-                                 f"not in the model: {sorted(absent)}); run `notice-qa-eval tune-rerank` again")
+        check_features(self.features, FEATURE_NAMES, "re-rank model", "notice-qa-eval tune-rerank")
 
     def rerank(self, query: RerankQuery, hits: list[ScoredChunk]) -> list[ScoredChunk]:
         """``hits`` (fused order) with the first ``depth`` re-ordered by the scorer, whose probability becomes
@@ -230,24 +226,13 @@ class Reranker:
                 for h in tail]
         return [scored[i] for i in order] + rest
 
-    def to_json(self) -> str:
-        return compact_json({"format": FORMAT, "version": VERSION, **asdict(self), "scorer": scorer_to_dict(self.scorer)})
-
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        save_model_file(path, {"format": FORMAT, "version": VERSION, **asdict(self), "scorer": scorer_to_dict(self.scorer)})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Reranker:
         """The model at ``path``, or the one bundled with the package."""
-        try:
-            text = (Path(path).read_text(encoding="utf-8") if path else
-                    resources.files("index").joinpath("models/rerank_model.json").read_text("utf-8"))
-            data = json.loads(text)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"cannot read the re-rank model {path or '(bundled)'}: {exc}") from exc
-        if data.get("format") != FORMAT or data.get("version") != VERSION:
-            raise ModelFileError(f"not a notice-qa re-rank model of version {VERSION} "
-                                 f"(format {data.get('format')!r}, version {data.get('version')!r})")
+        data = read_model_file(path, ("index", "models/rerank_model.json"), FORMAT, (VERSION,), "re-rank model")
         try:
             return cls(list(data["features"]), scorer_from_dict(data["scorer"]), int(data.get("depth", 40)),
                        dict(data.get("training", {})))

@@ -16,13 +16,11 @@ Example:
 from __future__ import annotations
 
 import bisect
-import json
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from index.learned import (LogisticModel, ModelFileError, TreeEnsemble, compact_json, scorer_from_dict,
-                           scorer_to_dict)
+from index.learned import (LogisticModel, ModelFileError, TreeEnsemble, check_features, read_model_file,
+                           save_model_file, scorer_from_dict, scorer_to_dict)
 
 __all__ = ["AnswerModel", "Calibration", "LogisticModel", "ModelFileError", "TreeEnsemble", "pick"]
 
@@ -83,23 +81,14 @@ class AnswerModel:
     training: dict = field(default_factory=dict)
 
     def check(self, names: tuple[str, ...]) -> None:
-        if tuple(self.features) != tuple(names):
-            extra, absent = set(self.features) - set(names), set(names) - set(self.features)
-            raise ModelFileError(f"the answer model was fitted on other features (unknown: {sorted(extra)}, "
-                                 f"not in the model: {sorted(absent)}); run `notice-qa-eval tune` again")
-
-    def to_json(self) -> str:
-        data = {"format": FORMAT, "version": VERSION, **asdict(self), "scorer": scorer_to_dict(self.scorer)}
-        return compact_json(data)
+        check_features(self.features, names, "answer model", "notice-qa-eval tune")
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        save_model_file(path, {"format": FORMAT, "version": VERSION, **asdict(self),
+                               "scorer": scorer_to_dict(self.scorer)})
 
     @classmethod
     def from_dict(cls, data: dict) -> "AnswerModel":
-        if data.get("format") != FORMAT or data.get("version") not in (1, VERSION):
-            raise ModelFileError(f"not a notice-qa answer model of version 1 or {VERSION} "
-                                 f"(format {data.get('format')!r}, version {data.get('version')!r})")
         try:
             return cls(features=list(data["features"]), scorer=scorer_from_dict(data["scorer"]),
                        calibration=Calibration(**data["calibration"]), threshold=float(data["threshold"]),
@@ -113,12 +102,8 @@ class AnswerModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "AnswerModel":
         """The model at ``path``, or the one bundled with the package."""
-        try:
-            text = (Path(path).read_text(encoding="utf-8") if path else
-                    resources.files("qa_service.answering").joinpath("models/answer_model.json").read_text("utf-8"))
-            return cls.from_dict(json.loads(text))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"cannot read the answer model {path or '(bundled)'}: {exc}") from exc
+        return cls.from_dict(read_model_file(path, ("qa_service.answering", "models/answer_model.json"), FORMAT,
+                                             (1, VERSION), "answer model"))
 
 
 def pick(scores: list[float], prefer_extract: float) -> int:
