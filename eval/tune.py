@@ -232,12 +232,15 @@ def pick_threshold(confidence: list[float | None], right: list[int], target: flo
     """The lowest confidence at which the answered questions are right at least ``target`` of the time, and
     whether the target was reached; otherwise ``target`` itself (answer only where p(right) >= target).
     A question with no confidence (``None``: withheld whatever the threshold) is never answered."""
-    order = sorted({c for c in confidence if c is not None})
-    for t in order:
-        answered = [r for c, r in zip(confidence, right) if c is not None and c >= t]
-        if answered and sum(answered) / len(answered) >= target and len(answered) >= 10:
-            return float(t), True
-    return float(target), False
+    pairs = sorted(((c, r) for c, r in zip(confidence, right) if c is not None), reverse=True)
+    # Answered and right counts at each distinct confidence, taken from the top (one pass, not one per value).
+    lowest, answered, got = None, 0, 0
+    for i, (c, r) in enumerate(pairs):
+        answered, got = answered + 1, got + r
+        last_of_value = i + 1 == len(pairs) or pairs[i + 1][0] != c
+        if last_of_value and answered >= 10 and got / answered >= target:
+            lowest = c
+    return (float(lowest), True) if lowest is not None else (float(target), False)
 
 
 def choose_vetoes(confidence: list[float], right: list[int], failed: list[set[str]], target: float

@@ -201,6 +201,26 @@ def test_candidates_and_their_features(examples_container):
     assert gathered.composite and [c.kind for c in gathered.candidates] == ["extract"]
 
 
+def test_threshold_search_in_one_pass_equals_trying_every_confidence():
+    """The one-pass search gives what its definition gives: the lowest confidence whose answered set reaches the
+    target with at least ten answers (tried here value by value on random scores, ties and withheld ones)."""
+    import random
+
+    def by_definition(confidence, right, target):
+        for t in sorted({c for c in confidence if c is not None}):
+            answered = [r for c, r in zip(confidence, right) if c is not None and c >= t]
+            if len(answered) >= 10 and sum(answered) / len(answered) >= target:
+                return float(t), True
+        return float(target), False
+
+    rng = random.Random(7)
+    for _ in range(500):
+        confidence = [None if rng.random() < 0.1 else round(rng.random(), 1) for _ in range(rng.randint(0, 60))]
+        right = [int(rng.random() < (c or 0.3)) for c in confidence]
+        target = rng.choice([0.5, 0.7, 0.8, 0.9])
+        assert pick_threshold(confidence, right, target) == by_definition(confidence, right, target)
+
+
 def test_withheld_questions_never_set_the_threshold():
     """Vetoed questions carry no confidence: the threshold is chosen among the others only."""
     confidence = [None] * 30 + [0.2] * 5 + [0.9] * 10
