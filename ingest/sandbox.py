@@ -5,8 +5,11 @@ process allocate gigabytes before any Python check can run, and PDFium keeps err
 its process. In a child process whose address space is capped (``RLIMIT_AS``), such a file fails alone with a
 clear :class:`~ingest.models.IngestError`, and every document starts from a fresh PDFium.
 
-Children are forked from the asking process (a child starts in milliseconds and needs no import of the caller's
-main module, as a spawned one would), and may use ``memory_mb`` beyond what they inherited.
+Children are forked from a fork server: a clean, single-threaded process started once, with the parser's modules
+imported, so a child starts in milliseconds. Forking the asking process itself deadlocked: ingest reads files in
+threads (parse-ahead, the embedder's pool, the progress bar), and a child forked while another thread held a lock
+waited on it forever (seen on the archive: a PDF "stopped" for 30 minutes, 0% CPU, until the time limit). A child
+may use ``memory_mb`` beyond what it inherited.
 
 Example:
     >>> doc = run_limited(parser._parse_bytes, data, "TB_15.pdf", limits=Limits(memory_mb=1024))  # doctest: +SKIP
@@ -58,9 +61,10 @@ def _child(fn: Callable[..., T], args: tuple, memory_mb: int, conn) -> None:
 
 def run_limited(fn: Callable[..., T], *args, limits: Limits = Limits()) -> T:
     """``fn(*args)`` in a child process under ``limits``; its :class:`IngestError` is raised here, and running out of
-    memory or time, or the child dying, becomes one. The child is a fork, so only ``fn``'s result crosses back (it
-    must be picklable)."""
-    context = multiprocessing.get_context("fork")
+    memory or time, or the child dying, becomes one. ``fn``, its arguments and its result cross to and from the
+    child, so they must be picklable."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.pipeline"])  # children start with the parser imported
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(fn, args, limits.memory_mb, send), daemon=True)
     child.start()

@@ -336,3 +336,62 @@ def test_an_agency_that_gives_a_task_is_not_its_lead(giver):
     rows = extract_facts(DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "cv_21.txt")).tasks
     assert [(r.leads, r.deadline) for r in rows] == [(["Công an tỉnh"], "2025-12-15")]
     assert rows[0].action.startswith("Tổng hợp, xây dựng báo cáo")
+
+
+def test_tasks_under_a_lead_in_or_heading_naming_a_month_or_quarter_are_due_at_its_end():
+    """A monthly report's "Trong tháng 10/2025, tập trung ...:" sets the deadline of each task listed under it,
+    down its subsections; a task's own date wins; a heading without "trong" and a year name the plan's period."""
+    text = "\n".join([
+        "BAN CHỈ ĐẠO TỈNH HÒA SƠN", "Số: 88/BC-BCĐ", "Hòa Sơn, ngày 30 tháng 9 năm 2025", "BÁO CÁO",
+        "Kết quả tháng 9 năm 2025", "I. KẾT QUẢ ĐẠT ĐƯỢC", "Toàn tỉnh đã cấp 1.200 tài khoản định danh điện tử.",
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+        "Để hoàn thành các chỉ tiêu năm 2025, trong thời gian tới cần quyết liệt hơn. Trong tháng 10/2025, tập trung "
+        "thực hiện những nhiệm vụ trọng tâm sau đây:",
+        "1. Công an tỉnh",
+        "a) Tham mưu tổ chức đợt cao điểm cấp tài khoản định danh điện tử cho tổ chức.",
+        "b) Rà soát, làm sạch dữ liệu dân cư, báo cáo trước ngày 20/10/2025.",
+        "2. Sở Khoa học và Công nghệ",
+        "a) Triển khai các giải pháp xử lý tình trạng lõm sóng viễn thông tại các xã.",
+        "III. NHIỆM VỤ CHỦ YẾU THÁNG 11 VÀ QUÝ IV NĂM 2025",
+        "Sở Xây dựng rà soát tiến độ các công trình trọng điểm của tỉnh.",
+        "IV. NHIỆM VỤ TRONG NĂM 2026",
+        "Sở Tài chính bố trí kinh phí thực hiện các nhiệm vụ của Đề án.",
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_88_de_an.txt")
+    rows = {r.action.split(",")[0]: (r.leads, r.deadline, r.deadline_text) for r in extract_facts(doc).tasks}
+    assert rows["Tham mưu tổ chức đợt cao điểm cấp tài khoản định danh điện tử cho tổ chức."] == (
+        ["Công an tỉnh"], "2025-10-31", "Trong tháng 10/2025")
+    assert rows["Rà soát"][1] == "2025-10-20"
+    assert rows["Triển khai các giải pháp xử lý tình trạng lõm sóng viễn thông tại các xã."][:2] == (
+        ["Sở Khoa học và Công nghệ"], "2025-10-31")
+    assert rows["Rà soát tiến độ các công trình trọng điểm của tỉnh."][1:] == (None, "")
+    assert rows["Bố trí kinh phí thực hiện các nhiệm vụ của Đề án."][1:] == (None, "")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # Groups with "đoàn thể" and "địa phương" are one agency, not a name followed by words read as the task.
+    ("Các sở, ban, ngành, đoàn thể và Ủy ban nhân dân các xã, phường, đặc khu căn cứ chức năng",
+     ["Các sở, ban, ngành, đoàn thể", "UBND các xã, phường, đặc khu"]),
+    ("Các cơ quan, địa phương liệt kê các văn bản", ["Các cơ quan, địa phương"]),
+    # A title reads the agency it heads as one name; a board's name goes on after "về" + a capital.
+    ("Giám đốc Sở Tài chính chủ trì thẩm định", ["Giám đốc Sở Tài chính"]),
+    ("Giám đốc Ngân hàng Nhà nước chi nhánh Khu vực 10 chịu trách nhiệm", ["Giám đốc Ngân hàng Nhà nước"]),
+    ("Tổ giúp việc về Cải cách hành chính có nhiệm vụ tham mưu", ["Tổ giúp việc về Cải cách hành chính"]),
+    ("Viễn thông Hòa Sơn phối hợp chuẩn bị đường truyền", ["Viễn thông Hòa Sơn"]),
+    ("Sở Nội vụ về việc tổ chức hội nghị", ["Sở Nội vụ"]),
+])
+def test_group_titled_and_board_names_are_read_whole(text, names):
+    assert [m.name for m in AgencyParser().many(text, 0)] == names
+
+
+def test_a_list_of_members_by_role_is_not_a_list_of_tasks():
+    text = "\n".join([
+        "SỞ NỘI VỤ TỈNH HÒA SƠN", "Số: 12/QĐ-SNV", "Hòa Sơn, ngày 21 tháng 8 năm 2025", "QUYẾT ĐỊNH",
+        "Thành lập Tổ giúp việc về Cải cách hành chính", "Điều 1. Thành lập Tổ giúp việc, gồm các ông (bà):",
+        "1. Tổ trưởng: Ông Nguyễn Văn An - Giám đốc Sở Nội vụ.",
+        "2. Tổ phó: Bà Trần Thị Bình - Phó Giám đốc Sở Nội vụ.",
+        "Điều 2. Tổ giúp việc về Cải cách hành chính tham mưu kế hoạch cải cách hành chính năm 2026.",
+    ])
+    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "QD_12_to_giup_viec.txt")
+    assert [(r.leads, r.action) for r in extract_facts(doc).tasks] == [
+        (["Tổ giúp việc về Cải cách hành chính"], "Tham mưu kế hoạch cải cách hành chính năm 2026.")]

@@ -81,6 +81,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Các sở, ban, ngành": ("các sở, ban, ngành tỉnh", "các sở, ngành", "các Sở, ngành", "sở, ban, ngành",
                            "các sở, ban, ngành thuộc UBND tỉnh", "các sở, ban, ngành của tỉnh"),
     "Các sở, ban, ngành, địa phương": ("các sở, ngành, địa phương",),
+    "Các sở, ban, ngành, đoàn thể": ("các sở, ban, ngành, đoàn thể tỉnh", "các sở, ban, ngành, đoàn thể cấp tỉnh",
+                                     "sở, ban, ngành, đoàn thể", "các sở, ngành, đoàn thể"),
+    "Các sở, ban, ngành, đoàn thể, địa phương": ("các sở, ngành, đoàn thể, địa phương",),
+    "Thủ trưởng các sở, ban, ngành, đoàn thể": ("Thủ trưởng các sở, ban, ngành, đoàn thể cấp tỉnh",),
+    "Các cơ quan, địa phương": ("cơ quan, địa phương",),
     "Các cơ quan, đơn vị": ("cơ quan, đơn vị",),
     "Các cơ quan, đơn vị, địa phương": ("cơ quan, đơn vị, địa phương",),
     "Các cơ quan chuyên môn thuộc UBND tỉnh": (),
@@ -109,7 +114,8 @@ _PROPER_HEADS = (
     r"Tập đoàn", r"Tổng công ty", r"Viện" + _CAP, r"Bệnh viện", r"Trường" + _CAP, r"Chủ tịch", r"Thủ trưởng",
     r"Giám đốc", r"Đoàn" + _CAP, r"Hạt" + _CAP, r"Phòng" + _CAP, r"Chính phủ", r"Thủ tướng", r"Quỹ" + _CAP,
     r"Tổ công tác", r"BCĐ", r"Cơ quan", r"Đơn vị", r"Thường trực(?= (?:UBND|HĐND|Tỉnh))", r"VCCI", r"VNPT",
-    r"Viettel", r"Điện lực", r"Bưu điện", r"Từng(?= (?:sở|cơ quan|đơn vị))",
+    r"Viettel", r"Điện lực", r"Bưu điện", r"Từng(?= (?:sở|cơ quan|đơn vị))", r"Viễn thông" + _CAP,
+    r"Tổ giúp việc", r"Tổ trưởng", r"Tổ phó", r"(?:Phó )?Trưởng [Bb]an",
 )
 _GROUP_HEADS = (
     r"các sở", r"các cơ quan", r"các đơn vị", r"các địa phương", r"các ngành", r"các cơ sở", r"các doanh nghiệp",
@@ -151,6 +157,9 @@ def _is_stop(text: str, prev_end: int, pos: int) -> bool:
     return f"{prev} {m.group(0).split(' ')[0]}" not in _COMPOUNDS
 
 
+# A head of an agency named by title: the agency's own name follows, read as one ("Giám đốc Ngân hàng Nhà nước
+# chi nhánh Khu vực 10", where "hàng" would end a name read word by word).
+_TITLE = re.compile(r"(?:Giám đốc|Chủ tịch|Thủ trưởng|Bộ trưởng|Cục trưởng|Chi cục trưởng|Viện trưởng)\s+")
 _QUALIFIER = re.compile(r"(?:\s*,)?\s+(?:có liên quan|liên quan|trên địa bàn(?: tỉnh)?|của tỉnh|tỉnh có liên quan)$")
 _WORD = re.compile(r"\S+")
 _MAX_WORDS = 14
@@ -315,6 +324,10 @@ class AgencyParser:
             known = None  # a lower-case verb spelled like a name ("thanh tra")
         if known is None and not head:
             return None
+        title = _TITLE.match(text, pos) if known is None else None
+        inner = self.one(text, title.end()) if title else None
+        if inner is not None:
+            return self._mention(text, pos, inner.end)
         members = _MEMBER_LIST.match(text, pos)
         if members and not members.group(1):
             names, end = member_names(text, members.end(), proper=True)
@@ -347,7 +360,9 @@ class AgencyParser:
                 break
             nxt = gap.end()
             comma = "," in gap.group(0)
-            if (text[nxt] in ",;:.(“\"" or _is_stop(text, pos, nxt)
+            # "về" + a capitalised word goes on naming a board: "Ban Chỉ đạo về Cải cách hành chính".
+            subject = text.startswith("về ", nxt) and text[nxt + 3:nxt + 4].isupper()
+            if (text[nxt] in ",;:.(“\"" or (_is_stop(text, pos, nxt) and not subject)
                     or (comma and (not commas or self.head_at(text, nxt)
                                    or (proper and not text[nxt].isupper())))):
                 break

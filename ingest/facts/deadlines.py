@@ -160,6 +160,37 @@ def find_deadlines(text: str, year: int | None) -> list[Deadline]:
     return _merge_recurring(sorted(found, key=lambda d: d.start), text)
 
 
+# A time window that opens a lead-in or ends a heading of tasks: "Trong tháng 10/2025, tập trung thực hiện ...:",
+# "Từ nay đến ngày 31/12/2025, các sở ...:", "III. NHIỆM VỤ CẦN KHẮC PHỤC TRONG THÁNG 12/2025". Without "trong" a
+# heading names the plan's period ("Nhiệm vụ chủ yếu tháng 01 và Quý I năm 2024"), not a deadline.
+_WINDOW_OPENING = re.compile(r"^\s*(?P<w>trong|đến hết|đến cuối|từ nay đến(?:\s+hết|\s+cuối)?)\s+(?P<rest>[^,;:]+)",
+                             re.IGNORECASE)
+_WINDOW_HEADING = re.compile(r"\b(?:nhiệm vụ|kế hoạch|phương hướng|khắc phục)\b[^,;:]*?\btrong\s+"
+                             r"(?P<rest>(?:tháng\s+\d{1,2}|quý\s+(?:IV|III|II|I|[1-4]))\s*(?:/|năm)\s*\d{4})",
+                             re.IGNORECASE)
+
+
+def window_deadline(text: str, year: int | None, heading: bool = False) -> Deadline | None:
+    """The period a lead-in opens with, or a heading of tasks names, as the deadline of the tasks under it
+    ("Trong tháng 10/2025, tập trung ...:" -> 31/10/2025); None when it names no dated period. A year is
+    not such a period: "nhiệm vụ năm 2026" is the plan's year, not a deadline of every task in it. Offsets
+    are those of ``text``."""
+    m = (_WINDOW_HEADING.search(text) if heading else None) or _WINDOW_OPENING.match(text)
+    if m is None or re.match(r"năm\b", m.group("rest"), re.IGNORECASE):
+        return None
+    rest = m.group("rest")
+    # Restated with the words that make each form a deadline of its own.
+    prefix = "trước " if re.match(r"(?:ngày\s+)?\d{1,2}\s*/", rest) else "hoàn thành trong "
+    if prefix == "trước " and not rest.startswith("ngày"):
+        prefix = "trước ngày "
+    found = next((d for d in find_deadlines(prefix + rest, year) if d.date), None)
+    if found is None:
+        return None
+    start, end = m.start("rest") + max(0, found.start - len(prefix)), m.start("rest") + found.end - len(prefix)
+    start = m.start("w") if "w" in m.re.groupindex else start  # "Trong tháng 10/2025", as the lead-in words it
+    return Deadline(start, end, text[start:end], found.date)
+
+
 def _merge_recurring(found: list[Deadline], text: str) -> list[Deadline]:
     """Adjacent recurring terms are one ("định kỳ" + "trước ngày 15 hàng tháng")."""
     merged: list[Deadline] = []

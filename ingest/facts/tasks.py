@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.facts.agencies import AgencyMention, AgencyParser
-from ingest.facts.deadlines import Deadline, find_deadlines
+from ingest.facts.deadlines import Deadline, find_deadlines, window_deadline
 from ingest.facts.layout import Block, DocumentLayout, table_cells
 from ingest.facts.models import TaskFact
 from ingest.facts.text import Clause, clauses, document_year
@@ -49,6 +49,8 @@ _ACTION_LEAD = re.compile(r"^[\s,;:.]*(?:và\s+|để\s+)?")
 # A bare head word refers back to the agency named in full earlier ("giao Trung tâm chủ trì").
 _REPORTED = re.compile(r"(?:đã|đang)\s+(?!được giao)")
 _REQUESTS = re.compile(r"(?:trân trọng\s+|kính\s+)?(?:đề nghị|yêu cầu|giao|chỉ đạo|kết luận)\s*:?\s*$", re.IGNORECASE)
+# A list of members ("Tổ trưởng: Ông Đỗ Văn Chung - Giám đốc Sở Nội vụ"), not a task of the role named.
+_PERSON = re.compile(r"(?:Ông|Bà|Ông\s*/\s*bà|Ông\s*\(bà\)|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)")
 _ISSUERS = {"UBND tỉnh", "HĐND tỉnh", "Chủ tịch UBND tỉnh", "Thường trực UBND tỉnh"}
 # The labelled lines of a task card and what each gives.
 _CARD_FIELD = re.compile(
@@ -132,6 +134,8 @@ class _Run:
         self.tasks: list[TaskFact] = []
         self.table: _Columns | None = None  # the header of the assignment table being read
         self.card: _Card | None = None  # the item whose labelled lines are being read
+        # The period a lead-in or heading sets for the tasks below it ("Trong tháng 10/2025, ...:"), by section.
+        self.windows: dict[str, Deadline] = {}
 
     # -- context -----------------------------------------------------------------------------
     def _scope(self, section: Section | None) -> _Scope:
@@ -147,6 +151,23 @@ class _Run:
             parent = self.layout.parent(block.section)
             return self._own(parent) if parent is not None else None
         return self._own(block.section)
+
+    def window(self, section: Section | None) -> Deadline | None:
+        """The period set by the nearest lead-in or heading above, for tasks that state no date of their own."""
+        while section is not None:
+            if section.label in self.windows:
+                return self.windows[section.label]
+            section = self.layout.parent(section)
+        return self.windows.get("")
+
+    def _note_window(self, block: Block) -> None:
+        body = block.para.body.rstrip()
+        if not (block.heading or body.endswith(":")):
+            return
+        last_sentence = re.split(r"(?<=[.!?…”])\s+(?=[A-ZĐÀ-Ỹ])", body)[-1]  # the lead-in proper, after any preamble
+        window = window_deadline(last_sentence, self.year, heading=block.heading)
+        if window is not None:
+            self.windows[block.section.label if block.section else ""] = window
 
     # -- leads -------------------------------------------------------------------------------
     def _resolve(self, mentions: list[AgencyMention]) -> list[AgencyMention]:
@@ -253,6 +274,7 @@ class _Run:
                 self._table_row(block, cells)
             return
         self.table = None
+        self._note_window(block)
         scope = self._scope(block.section)
         context = self.context(block)
         is_lead_in, announced = self._lead_in(block)
@@ -327,11 +349,13 @@ class _Run:
             lead = None  # the issuing authority states its own intent, it does not assign itself a task
         if lead is None and not dated:
             return
+        # A task that states no time of its own is due by the end of the period its lead-in or heading sets.
+        inherited = self.window(block.section) if lead is not None and not deadlines else None
         coordinators = self._coordinators(body, segment, lead)
         cuts = _cuts(text, dated)
         previous = 0
         for i, cut in enumerate(cuts):
-            row_deadlines = [dated[i]] if dated else [d for d in deadlines if d.recurring]
+            row_deadlines = [dated[i]] if dated else [inherited] if inherited else [d for d in deadlines if d.recurring]
             self._row(block, segment, lead, coordinators, previous, cut, row_deadlines)
             previous = cut
 
@@ -341,8 +365,9 @@ class _Run:
         abs_start, abs_end = segment.start + start, segment.start + end
         action_start = self._action_start(body, segment, lead) if start == 0 else abs_start
         action = _ACTION_LEAD.sub("", body[action_start:abs_end]).strip(" ;,")
-        if len(re.findall(r"[^\W\d_]+", action)) < 3 or action.isupper() or PLACE_DATE.match(action):
-            return  # a page number, a heading, the header of a document attached below: not an action
+        if (len(re.findall(r"[^\W\d_]+", action)) < 3 or action.isupper() or PLACE_DATE.match(action)
+                or _PERSON.match(action)):
+            return  # a page number, a heading, the header of a document attached below, a member: not an action
         base = block.para.body_start
         dated = [d for d in deadlines if d.date]
         self.tasks.append(TaskFact(
