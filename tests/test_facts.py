@@ -378,6 +378,9 @@ def test_tasks_under_a_lead_in_or_heading_naming_a_month_or_quarter_are_due_at_i
     ("Giám đốc Ngân hàng Nhà nước chi nhánh Khu vực 10 chịu trách nhiệm", ["Giám đốc Ngân hàng Nhà nước"]),
     ("Tổ giúp việc về Cải cách hành chính có nhiệm vụ tham mưu", ["Tổ giúp việc về Cải cách hành chính"]),
     ("Viễn thông Hòa Sơn phối hợp chuẩn bị đường truyền", ["Viễn thông Hòa Sơn"]),
+    # A decision's execution clause names each body by its head's title.
+    ("Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Công an tỉnh chịu trách nhiệm thi hành Quyết định này",
+     ["Chánh Văn phòng Ủy ban nhân dân tỉnh", "Giám đốc Công an tỉnh"]),
     ("Sở Nội vụ về việc tổ chức hội nghị", ["Sở Nội vụ"]),
 ])
 def test_group_titled_and_board_names_are_read_whole(text, names):

@@ -115,7 +115,7 @@ _PROPER_HEADS = (
     r"Giám đốc", r"Đoàn" + _CAP, r"Hạt" + _CAP, r"Phòng" + _CAP, r"Chính phủ", r"Thủ tướng", r"Quỹ" + _CAP,
     r"Tổ công tác", r"BCĐ", r"Cơ quan", r"Đơn vị", r"Thường trực(?= (?:UBND|HĐND|Tỉnh))", r"VCCI", r"VNPT",
     r"Viettel", r"Điện lực", r"Bưu điện", r"Từng(?= (?:sở|cơ quan|đơn vị))", r"Viễn thông" + _CAP,
-    r"Tổ giúp việc", r"Tổ trưởng", r"Tổ phó", r"(?:Phó )?Trưởng [Bb]an",
+    r"Tổ giúp việc", r"Tổ trưởng", r"Tổ phó", r"(?:Phó )?Trưởng [Bb]an", r"Chánh Văn phòng", r"Chánh Thanh tra",
 )
 _GROUP_HEADS = (
     r"các sở", r"các cơ quan", r"các đơn vị", r"các địa phương", r"các ngành", r"các cơ sở", r"các doanh nghiệp",
@@ -159,7 +159,8 @@ def _is_stop(text: str, prev_end: int, pos: int) -> bool:
 
 # A head of an agency named by title: the agency's own name follows, read as one ("Giám đốc Ngân hàng Nhà nước
 # chi nhánh Khu vực 10", where "hàng" would end a name read word by word).
-_TITLE = re.compile(r"(?:Giám đốc|Chủ tịch|Thủ trưởng|Bộ trưởng|Cục trưởng|Chi cục trưởng|Viện trưởng)\s+")
+_TITLE = re.compile(r"(?:Giám đốc|Chủ tịch|Thủ trưởng|Bộ trưởng|Cục trưởng|Chi cục trưởng|Viện trưởng|Chánh Văn phòng"
+                    r"|Chánh Thanh tra)\s+")
 _QUALIFIER = re.compile(r"(?:\s*,)?\s+(?:có liên quan|liên quan|trên địa bàn(?: tỉnh)?|của tỉnh|tỉnh có liên quan)$")
 _WORD = re.compile(r"\S+")
 _MAX_WORDS = 14
