@@ -8,6 +8,11 @@ from ingest.facts import AgencyMatcher, AgencyParser, AliasTable, extract_facts,
 from ingest.pipeline import DocumentParser
 
 
+def _parsed(name: str, lines: list[str]):
+    """A notice written as lines, parsed as ingest parses a text file of that name."""
+    return DocumentParser(ocr_enabled=False).parse_bytes("\n".join(lines).encode(), name)
+
+
 @pytest.mark.parametrize(("text", "written", "iso"), [
     ("hoàn thiện trình UBND tỉnh trước ngày 05/01/2024 để xem xét", "trước ngày 05/01/2024", "2024-01-05"),
     ("hoàn thành báo cáo UBND tỉnh trước 28/02/2024.", "trước 28/02/2024", "2024-02-28"),
@@ -238,7 +243,7 @@ def test_assignment_tables_in_an_appendix_give_tasks(tmp_path):
 
 def test_a_task_card_is_one_row_with_its_labelled_lead_partners_and_deadline():
     """Plans write a task as an item followed by labelled lines; those lines are not tasks of their own."""
-    text = "\n".join([
+    doc = _parsed("KH_45_cds.txt", [
         "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 45/KH-UBND", "Hòa Sơn, ngày 02 tháng 8 năm 2025", "KẾ HOẠCH",
         "Triển khai các nhiệm vụ chuyển đổi số năm 2025", "II. NHIỆM VỤ", "1. Hạ tầng số",
         "(1) Rà soát, nâng cấp hệ thống hạ tầng kỹ thuật bảo đảm kết nối, chia sẻ dữ liệu dùng chung.",
@@ -249,7 +254,6 @@ def test_a_task_card_is_one_row_with_its_labelled_lead_partners_and_deadline():
         "- Cơ quan chủ trì: Văn phòng UBND tỉnh.",
         "- Thời gian hoàn thành: Thực hiện thường xuyên.",
     ])
-    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "KH_45_cds.txt")
     rows = extract_facts(doc).tasks
     assert [(r.leads, r.deadline) for r in rows] == [(["Sở Khoa học và Công nghệ"], "2025-09-30"),
                                                       (["Văn phòng UBND tỉnh"], None)]
@@ -260,7 +264,7 @@ def test_a_task_card_is_one_row_with_its_labelled_lead_partners_and_deadline():
 def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_are_not():
     """A report states most figures without "đạt": a label and a value, a count after a verb, a ratio.
     Dates, times, durations, articles, wards, programme and document numbers around them are not figures."""
-    text = "\n".join([
+    doc = _parsed("BC_45_cchc.txt", [
         "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 45/BC-UBND", "Hòa Sơn, ngày 02 tháng 12 năm 2025", "BÁO CÁO",
         "Kết quả cải cách hành chính năm 2025",
         "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/01/2025, UBND tỉnh báo cáo như sau:", "I. KẾT QUẢ",
@@ -273,7 +277,6 @@ def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_a
          "08/10/2025 tại số nhà 53 đường Hùng Vương, điện thoại 02633822123, hạn xử lý 05 ngày làm việc; "
          "Đề án 06 triển khai ở chính quyền địa phương 02 cấp."),
     ])
-    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_45_cchc.txt")
     rows = {r.value: r for r in extract_facts(doc).indicators}
     assert set(rows) == {"28.611", "36", "13/14", "33/33", "91,61", "4.790/9.578"}
     assert (rows["28.611"].unit, rows["28.611"].name) == ("tỷ đồng", "Thu ngân sách địa phương")
@@ -283,14 +286,13 @@ def test_figures_stated_without_a_measuring_verb_are_indicators_and_references_a
 
 
 def test_figures_with_units_against_them_ranges_scores_and_ratios_opening_with_zero():
-    text = "\n".join([
+    doc = _parsed("BC_46.txt", [
         "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 46/BC-UBND", "Hòa Sơn, ngày 02 tháng 12 năm 2025", "BÁO CÁO",
         "Kết quả năm 2025", "I. KẾT QUẢ",
         "- Lực lượng chức năng thu giữ hơn 64kg ma túy và 0,78ha cây thuốc phiện bị phát hiện.",
         "- Cơ sở hiện chỉ đáp ứng khoảng 50 - 55 học viên; có 02/144 đơn vị góp ý dự thảo.",
         "- Kết quả tự đánh giá của tỉnh đạt: 60,5/61,5 điểm; xem điểm a khoản 2 Điều 3 và giai đoạn 2021 - 2025 của tỉnh.",
     ])
-    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_46.txt")
     rows = {r.value: r for r in extract_facts(doc).indicators}
     assert set(rows) == {"64", "0,78", "50 - 55", "02/144", "60,5/61,5"}
     assert (rows["64"].unit, rows["0,78"].unit, rows["50 - 55"].unit) == ("kg", "ha", "học viên")
@@ -327,13 +329,12 @@ def test_a_quoted_banner_in_capitals_and_its_place_and_date_line_are_not_tasks(s
 
 @pytest.mark.parametrize("giver", ["Chủ tịch Ủy ban nhân dân tỉnh", "Sở Nội vụ"])
 def test_an_agency_that_gives_a_task_is_not_its_lead(giver):
-    text = "\n".join([
+    rows = extract_facts(_parsed("cv_21.txt", [
         "ỦY BAN NHÂN DÂN TỈNH HÒA SƠN", "Số: 21/UBND-NC", "Hòa Sơn, ngày 02 tháng 12 năm 2025",
         "V/v tổng kết công tác phòng, chống ma túy", "Kính gửi: Công an tỉnh.",
         f"{giver} giao Công an tỉnh tổng hợp, xây dựng báo cáo tổng kết công tác phòng, chống ma túy năm 2025, "
         "gửi Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
-    ])
-    rows = extract_facts(DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "cv_21.txt")).tasks
+    ])).tasks
     assert [(r.leads, r.deadline) for r in rows] == [(["Công an tỉnh"], "2025-12-15")]
     assert rows[0].action.startswith("Tổng hợp, xây dựng báo cáo")
 
@@ -341,7 +342,7 @@ def test_an_agency_that_gives_a_task_is_not_its_lead(giver):
 def test_tasks_under_a_lead_in_or_heading_naming_a_month_or_quarter_are_due_at_its_end():
     """A monthly report's "Trong tháng 10/2025, tập trung ...:" sets the deadline of each task listed under it,
     down its subsections; a task's own date wins; a heading without "trong" and a year name the plan's period."""
-    text = "\n".join([
+    doc = _parsed("BC_88_de_an.txt", [
         "BAN CHỈ ĐẠO TỈNH HÒA SƠN", "Số: 88/BC-BCĐ", "Hòa Sơn, ngày 30 tháng 9 năm 2025", "BÁO CÁO",
         "Kết quả tháng 9 năm 2025", "I. KẾT QUẢ ĐẠT ĐƯỢC", "Toàn tỉnh đã cấp 1.200 tài khoản định danh điện tử.",
         "II. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
@@ -357,7 +358,6 @@ def test_tasks_under_a_lead_in_or_heading_naming_a_month_or_quarter_are_due_at_i
         "IV. NHIỆM VỤ TRONG NĂM 2026",
         "Sở Tài chính bố trí kinh phí thực hiện các nhiệm vụ của Đề án.",
     ])
-    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "BC_88_de_an.txt")
     rows = {r.action.split(",")[0]: (r.leads, r.deadline, r.deadline_text) for r in extract_facts(doc).tasks}
     assert rows["Tham mưu tổ chức đợt cao điểm cấp tài khoản định danh điện tử cho tổ chức."] == (
         ["Công an tỉnh"], "2025-10-31", "Trong tháng 10/2025")
@@ -388,13 +388,12 @@ def test_group_titled_and_board_names_are_read_whole(text, names):
 
 
 def test_a_list_of_members_by_role_is_not_a_list_of_tasks():
-    text = "\n".join([
+    doc = _parsed("QD_12_to_giup_viec.txt", [
         "SỞ NỘI VỤ TỈNH HÒA SƠN", "Số: 12/QĐ-SNV", "Hòa Sơn, ngày 21 tháng 8 năm 2025", "QUYẾT ĐỊNH",
         "Thành lập Tổ giúp việc về Cải cách hành chính", "Điều 1. Thành lập Tổ giúp việc, gồm các ông (bà):",
         "1. Tổ trưởng: Ông Nguyễn Văn An - Giám đốc Sở Nội vụ.",
         "2. Tổ phó: Bà Trần Thị Bình - Phó Giám đốc Sở Nội vụ.",
         "Điều 2. Tổ giúp việc về Cải cách hành chính tham mưu kế hoạch cải cách hành chính năm 2026.",
     ])
-    doc = DocumentParser(ocr_enabled=False).parse_bytes(text.encode(), "QD_12_to_giup_viec.txt")
     assert [(r.leads, r.action) for r in extract_facts(doc).tasks] == [
         (["Tổ giúp việc về Cải cách hành chính"], "Tham mưu kế hoạch cải cách hành chính năm 2026.")]
