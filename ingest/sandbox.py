@@ -8,8 +8,8 @@ clear :class:`~ingest.models.IngestError`, and every document starts from a fres
 Children are forked from a fork server: a clean, single-threaded process started once, with the parser's modules
 imported, so a child starts in milliseconds. Forking the asking process itself deadlocked: ingest reads files in
 threads (parse-ahead, the embedder's pool, the progress bar), and a child forked while another thread held a lock
-waited on it forever (seen on the archive: a PDF "stopped" for 30 minutes, 0% CPU, until the time limit). A child
-may use ``memory_mb`` beyond what it inherited.
+waited on it forever (seen on the archive: a PDF's child sat at 0% CPU on a futex until it was killed; ingest would
+have waited for the 30-minute limit). A child may use ``memory_mb`` beyond what it inherited.
 
 Example:
     >>> doc = run_limited(parser._parse_bytes, data, "TB_15.pdf", limits=Limits(memory_mb=1024))  # doctest: +SKIP

@@ -50,7 +50,7 @@ _ACTION_LEAD = re.compile(r"^[\s,;:.]*(?:và\s+|để\s+)?")
 _REPORTED = re.compile(r"(?:đã|đang)\s+(?!được giao)")
 _REQUESTS = re.compile(r"(?:trân trọng\s+|kính\s+)?(?:đề nghị|yêu cầu|giao|chỉ đạo|kết luận)\s*:?\s*$", re.IGNORECASE)
 # A list of members ("Tổ trưởng: Ông Đỗ Văn Chung - Giám đốc Sở Nội vụ"), not a task of the role named.
-_PERSON = re.compile(r"(?:Ông|Bà|Ông\s*/\s*bà|Ông\s*\(bà\)|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)")
+_PERSON = re.compile(r"(?:Ông|Bà|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)")  # not "Ông (bà) có tên tại Điều 1"
 _ISSUERS = {"UBND tỉnh", "HĐND tỉnh", "Chủ tịch UBND tỉnh", "Thường trực UBND tỉnh"}
 # The labelled lines of a task card and what each gives.
 _CARD_FIELD = re.compile(
