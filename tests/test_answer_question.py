@@ -30,6 +30,18 @@ def test_kinds_and_facets():
     assert figure.kind == "figure" and NUMBER in figure.facets and figure.unit == "percent"
     assert analyze("Năm 2023 có bao nhiêu xã đạt chuẩn nông thôn mới?").counted == "xa"
     assert analyze("Kiểm tra tại bao nhiêu cơ quan, đơn vị?").counted == "co quan"
+
+
+def test_the_counted_thing_is_read_in_the_asking_clause():
+    # The noun after the asking word wins over a measure word elsewhere ("thí điểm" is not a score).
+    assert analyze("Trong thời gian thí điểm, mô hình đã hướng dẫn bao nhiêu hồ sơ?").counted == "ho"
+    assert analyze("Chỉ số năm 2024 đạt bao nhiêu điểm?").counted == "diem"
+    assert analyze("Tổng điểm tự đánh giá của tỉnh là bao nhiêu?").counted == "diem"
+    # Nothing is counted across a comma, and an hour is a time, read by the date facet.
+    assert analyze("Điều lệ được phê duyệt theo quyết định số mấy, ngày nào?").counted == ""
+    assert analyze("Chỉ tiêu là bao nhiêu, riêng lĩnh vực đất đai là bao nhiêu?").counted == ""
+    hour = analyze("Hội nghị bắt đầu lúc mấy giờ?")
+    assert hour.counted == "" and DATE in hour.facets
     assert LIST in analyze("Các nền tảng số trọng điểm gồm những gì?").facets
     assert analyze("Quỹ được giữ lại tối đa bao nhiêu tiền mặt?").unit == "money"
 

@@ -52,3 +52,10 @@ def test_a_person_is_named_only_with_a_name():
     assert states_agency("Ngày 21/4/2026, đồng chí Nguyễn Hồng Hải họp nghe báo cáo.")
     assert states_agency("Giao Sở Xây dựng chủ trì thẩm định.")
     assert not states_agency("Sau khi nghe báo cáo, đồng chí chủ trì kết luận như sau:")
+
+
+def test_durations_and_hours_are_times():
+    # "06 (sáu) tháng" spells its figure out in brackets; "08h00" is an hour.
+    units = split_units(_hit("Hội viên không đóng hội phí 06 (sáu) tháng sẽ bị xóa tên.\n"
+                             "Hội nghị bắt đầu lúc 08h00.\nHội viên có quyền ứng cử."), 0)
+    assert [u.has_time() for u in units] == [True, True, False]

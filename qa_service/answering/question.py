@@ -43,7 +43,7 @@ _CUES: dict[str, tuple[str, ...]] = {
              "which enterprise", "which company", "responsible"),
     DATE: ("khi nao", "bao gio", "ngay nao", "thang nao", "nam nao", "quy nao", "thoi han", "han chot",
            "truoc ngay", "cham nhat", "tan suat", "dinh ky", "thoi gian nao", "thoi diem nao", "luc nao",
-           "bao lau", "when", "deadline", "what date", "which date", "how often", "due", "by what date"),
+           "bao lau", "may gio", "what time", "when", "deadline", "what date", "which date", "how often", "due", "by what date"),
     NUMBER: ("bao nhieu", "may", "ty le", "muc nao", "con so", "so luong", "phan tram",
              "how many", "how much", "what share", "what percentage", "what proportion", "what rate",
              "what percent", "what is the total", "what was the total"),
@@ -176,6 +176,11 @@ class QuestionAnalysis:
 def folded(text: str) -> str:
     """Lower-cased, tone-folded text with single spaces (the form every comparison here uses)."""
     return " ".join(fold(text).lower().split())
+
+
+def folded_tokens(text: str) -> list[str]:
+    """The text's folded syllables, each known abbreviation followed by its expansion's syllables."""
+    return expand_abbreviations([fold(t) for t in tokenize(text)])
 
 
 def expand_abbreviations(tokens: list[str]) -> list[str]:
@@ -346,22 +351,27 @@ def _predicate(padded: str, terms: list[str]) -> list[str]:
 MEASURE_NOUNS = ("diem", "luot", "ha", "km")
 
 
-def _counted_noun(padded: str, english: bool) -> str:
-    """The thing counted by "bao nhiêu"/"mấy": one syllable, or two when the first is ambiguous ("cơ quan")."""
+def _counted_noun(question: str, english: bool) -> str:
+    """The thing counted by "bao nhiêu"/"mấy": one syllable, or two when the first is ambiguous ("cơ quan").
+
+    Read clause by clause: "số mấy, ngày nào" counts nothing, and a noun after the asking word ("bao nhiêu hồ
+    sơ") wins over a measure named elsewhere in the clause ("thí điểm", "điểm số ... là bao nhiêu")."""
     if english:
         return ""
-    if " bao nhieu " in padded or " may " in padded:
-        measure = next((m for m in MEASURE_NOUNS if f" {m} " in padded.replace(" dia diem ", " ")), "")
-        if measure and " ty le " not in padded and " phan tram " not in padded:
-            return measure
-    for match in re.finditer(r" (?:bao nhieu|may) ([a-z]+)(?: ([a-z]+))?", padded):
-        first, second = match.group(1), match.group(2) or ""
-        # Not a counted thing: a unit word, or a word of the phrase around ("từ bao nhiêu đến bao nhiêu",
-        # "điều mấy trong bộ luật").
-        if first in {"phan", "ty", "trieu", "tien", "lan", "dat", "so", "nguoi", "thi", "la", "va", "nam",
-                     "den", "tu", "toi", "trong", "cua", "theo"}:
-            continue
-        return f"{first} {second}".strip() if first in STOPWORDS and second else first
+    for clause in re.split(r"[,;:?!]", question):
+        padded = f" {' '.join(fold(t) for t in tokenize(clause))} "
+        for match in re.finditer(r" (?:bao nhieu|may) ([a-z]+)(?: ([a-z]+))?", padded):
+            first, second = match.group(1), match.group(2) or ""
+            # Not a counted thing: a unit word, a time word (the date facet reads "mấy giờ"), or a word of the
+            # phrase around ("từ bao nhiêu đến bao nhiêu", "điều mấy trong bộ luật").
+            if first in {"phan", "ty", "trieu", "tien", "lan", "dat", "so", "nguoi", "thi", "la", "va", "nam",
+                         "den", "tu", "toi", "trong", "cua", "theo", "gio", "phut"}:
+                continue
+            return f"{first} {second}".strip() if first in STOPWORDS and second else first
+        if " bao nhieu " in padded or " may " in padded:
+            measure = next((m for m in MEASURE_NOUNS if f" {m} " in padded.replace(" dia diem ", " ")), "")
+            if measure and " ty le " not in padded and " phan tram " not in padded:
+                return measure
     return ""
 
 
@@ -437,7 +447,7 @@ def analyze(question: str) -> QuestionAnalysis:
     else:
         clean = _FRAME.sub(" ", " ".join(fold(t) for t in tokenize(clean)))
         # An abbreviation counts through its expansion, which meets both spellings in the passages.
-        raw_terms = [t for t in expand_abbreviations([fold(t) for t in tokenize(clean)]) if t not in ABBREVIATIONS]
+        raw_terms = [t for t in folded_tokens(clean) if t not in ABBREVIATIONS]
     # An English question's terms are the glossary's Vietnamese words, never function words: "đầu tư" keeps "tư".
     terms = [t for t in raw_terms if (english or t not in STOPWORDS) and t not in QUESTION_FRAME
              and t not in province_syllables and not any(c.isdigit() for c in t)]
@@ -455,7 +465,7 @@ def analyze(question: str) -> QuestionAnalysis:
         text=original, language=language, facets=facets, kind=kind, terms=list(dict.fromkeys(terms)),
         phrases=list(dict.fromkeys(phrases)), years=years, dates=dates, numbers=numbers,
         doc_numbers=doc_numbers, codes=codes, provinces=provinces, names=names,
-        counted=_counted_noun(padded, english), qualifier="" if english else _asked_qualifier(padded),
+        counted=_counted_noun(question, english), qualifier="" if english else _asked_qualifier(padded),
         unit=_unit(padded), parts=min(parts, 4),
         multi_document=bool(_MULTI_DOCUMENT.search(padded)),
         agencies=_english_agencies(question) if english else question_agencies(question), bound=bound,

@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ingest.vietnamese import fold, tokenize
 from qa_service.answering.agencies import lead_agency, names_agency, text_key
 from qa_service.answering.context import DocumentContext, NoContext
 from qa_service.answering.lexicon import EQUIVALENT_PHRASES
@@ -28,7 +27,7 @@ from qa_service.answering.question import (
     SIGNER,
     TARGET,
     QuestionAnalysis,
-    expand_abbreviations,
+    folded_tokens,
     folded,
 )
 from qa_service.answering.units import ITEM_START, LENGTH, MONEY, PERCENT, TARGET_WORDS, Unit, states_agency
@@ -93,7 +92,7 @@ class ScoringConfig:
 
 
 def term_set(text: str) -> set[str]:
-    tokens = expand_abbreviations([fold(t) for t in tokenize(text)])
+    tokens = folded_tokens(text)
     terms = set(tokens)
     padded = f" {' '.join(tokens)} "
     for group in EQUIVALENT_PHRASES:
@@ -103,7 +102,7 @@ def term_set(text: str) -> set[str]:
 
 
 def _bigrams(text: str) -> set[str]:
-    tokens = expand_abbreviations([fold(t) for t in tokenize(text)])
+    tokens = folded_tokens(text)
     return {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
 
 

@@ -33,9 +33,11 @@ STRONG_TIME = re.compile(
     r"\bngay \d{1,2} thang \d{1,2}\b|\bthang \d{1,2}(?:/\d{4}| nam \d{4})\b|"
     r"\bquy (?:i|ii|iii|iv|\d)\b|\b\d+ (?:tuan|thang|ngay)/lan\b|\bhang (?:tuan|thang|quy|nam|ngay)\b|"
     r"\bdinh ky\b|\bcham nhat\b|\btruoc ngay\b|\bthuong nien\b")
-# ... and a duration ("10 ngày", "03 năm") or a moment named by an event ("kể từ thời điểm mở thừa kế").
+# ... and a duration ("10 ngày", "06 (sáu) tháng", "03 năm"), an hour ("08h00") or a moment named by an event
+# ("kể từ thời điểm mở thừa kế").
 WEAK_TIME = re.compile(r"\b(?:trong|truoc|sau|den|tu) (?:nam|thang|quy|ngay) \d|\bnam (?:19|20)\d{2}\b|"
-                       r"\b\d+ (?:ngay|thang|nam|tuan|gio|phut)\b|\bthoi diem\b|\bke tu\b|"
+                       r"\b\d+ (?:\([a-z ]+\) )?(?:ngay|thang|nam|tuan|gio|phut)\b|\b\d{1,2}h(?:\d{2})?\b|"
+                       r"\bthoi diem\b|\bke tu\b|"
                        r"\bsau khi\b|\bngay sau\b|\btruoc khi\b|\bkip thoi\b|\bthuong xuyen\b")
 PERCENT = re.compile(r"\d(?:[.,]\d+)?\s?%|\bphan tram\b")
 MONEY = re.compile(r"\d[\d.,]*\s*(?:nghin |trieu |ty |ti )?(?:dong|vnd|usd)\b|\d[\d.,]*\s*(?:trieu|ty)\b")
