@@ -107,11 +107,38 @@ def _find(archive: Path, folder: str, name: str) -> Path | None:
     return next(iter(sorted(base.rglob(name))), None)
 
 
+def _print_misses(entry: dict, facts, pairs: list[tuple[int, int]], found: list[tuple[int, int]]) -> None:
+    print(f"## {entry['doc']}")
+    for g, r in pairs:
+        gold, row = entry["tasks"][g], facts.tasks[r]
+        if gold.get("deadline") != row.deadline:
+            print(f"  deadline  gold {gold.get('deadline')} ({gold.get('deadline_text', '')}) | row {row.deadline} "
+                  f"| {gold['lead']}: {gold['action'][:90]}")
+    matched_g, matched_r = {g for g, _ in pairs}, {r for _, r in pairs}
+    for g, gold in enumerate(entry["tasks"]):
+        if g not in matched_g:
+            print(f"  task missed  {gold['lead']} | {gold['action'][:110]} | {gold.get('deadline_text', '')}")
+    for r, row in enumerate(facts.tasks):
+        if r not in matched_r:
+            print(f"  task extra   {row.lead_text or ', '.join(row.leads)} | {row.action[:110]} | {row.deadline}")
+    matched_g, matched_r = {g for g, _ in found}, {r for _, r in found}
+    for g, gold in enumerate(entry["indicators"]):
+        if g not in matched_g:
+            print(f"  figure missed  {gold['value']} {gold.get('unit', '')} | {gold['quote'][:110]}")
+    if not entry.get("indicators_capped"):
+        for r, row in enumerate(facts.indicators):
+            if r not in matched_r:
+                print(f"  figure extra   {row.value_text} | {row.where.text[:110]}")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("gold", nargs="?", type=Path, default=ROOT / "eval" / "archive" / "facts-gold.jsonl")
     args.add_argument("--archive", type=Path, default=ROOT.parent / "shared" / "archive")
     args.add_argument("--write-doc", action="store_true", help="write the figures into docs/benchmarks.md")
+    args.add_argument("--misses", action="store_true",
+                      help="also print the gold rows not matched and the rows extracted without a match (a set whose "
+                           "misses are read to change the extractor is a study set from then on)")
     opts = args.parse_args(argv)
     parser, table = DocumentParser(ocr_enabled=False), AliasTable()
     tasks, indicators, missing, per_doc = Score(), Score(), [], []
@@ -133,6 +160,8 @@ def main(argv: list[str] | None = None) -> None:
         # not known to be wrong, so only the matched ones count as extracted.
         indicators.extracted += len(found) if entry.get("indicators_capped") else len(facts.indicators)
         indicators.matched += len(found)
+        if opts.misses:
+            _print_misses(entry, facts, pairs, found)
         per_doc.append(f"| {entry['doc']} | {len(entry['tasks'])} / {len(facts.tasks)} / {len(pairs)} | "
                        f"{len(entry['indicators'])} / {len(facts.indicators)} / {len(found)} |")
     info = machine_info()

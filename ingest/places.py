@@ -13,6 +13,7 @@ Example::
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -50,3 +51,21 @@ def canonical_province(name: str) -> str:
         if len(close) == 1:
             return close[0]
     return name
+
+
+_CAPITALISED = re.compile(r"\s+([A-ZĐÀ-Ỹ][^\s,;:.()]*)")
+
+
+def province_end(text: str, pos: int) -> int | None:
+    """Where a listed province's name (one to three capitalised words after ``pos``) ends, or None:
+    "Thuế tỉnh| Lâm Đồng và ..." gives the end of "Lâm Đồng"."""
+    words, end = [], pos
+    for _ in range(3):
+        m = _CAPITALISED.match(text, end)
+        if not m:
+            break
+        words.append(m.group(1))
+        end = m.end()
+        if _key(" ".join(words)) in _provinces():
+            return end
+    return None

@@ -382,6 +382,12 @@ def test_tasks_under_a_lead_in_or_heading_naming_a_month_or_quarter_are_due_at_i
     ("Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Công an tỉnh chịu trách nhiệm thi hành Quyết định này",
      ["Chánh Văn phòng Ủy ban nhân dân tỉnh", "Giám đốc Công an tỉnh"]),
     ("Sở Nội vụ về việc tổ chức hội nghị", ["Sở Nội vụ"]),
+    # A title heads the whole body after it, even where a shorter name is known; a province body keeps its
+    # province's name in the mention, not in the task.
+    ("Chủ tịch UBND các xã, phường, đặc khu", ["Chủ tịch UBND các xã, phường, đặc khu"]),
+    ("Thuế tỉnh Lâm Đồng và Sở Xây dựng", ["Cục Thuế tỉnh", "Sở Xây dựng"]),
+    ("Chủ tịch UBND tỉnh Lâm Đồng chỉ đạo", ["Chủ tịch UBND tỉnh"]),
+    ("Công an tỉnh Tham mưu", ["Công an tỉnh"]),
 ])
 def test_group_titled_and_board_names_are_read_whole(text, names):
     assert [m.name for m in AgencyParser().many(text, 0)] == names
@@ -393,6 +399,8 @@ def test_a_list_of_members_by_role_is_not_a_list_of_tasks():
         "Thành lập Tổ giúp việc về Cải cách hành chính", "Điều 1. Thành lập Tổ giúp việc, gồm các ông (bà):",
         "1. Tổ trưởng: Ông Nguyễn Văn An - Giám đốc Sở Nội vụ.",
         "2. Tổ phó: Bà Trần Thị Bình - Phó Giám đốc Sở Nội vụ.",
+        "3. Thành viên: Giám đốc/Phó Giám đốc Sở Tư pháp phụ trách về công tác cải cách thể chế của tỉnh.",
+        "4. Thành viên: Chánh/Phó Chánh Văn phòng Ủy ban nhân dân tỉnh.",
         "Điều 2. Tổ giúp việc về Cải cách hành chính tham mưu kế hoạch cải cách hành chính năm 2026.",
     ])
     assert [(r.leads, r.action) for r in extract_facts(doc).tasks] == [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ingest.places import province_end
 from ingest.vietnamese import fold_chars, fold_key
 
 # Canonical name -> other spellings. Generic vocabulary of provincial administrations, not one province.
@@ -325,10 +326,12 @@ class AgencyParser:
             known = None  # a lower-case verb spelled like a name ("thanh tra")
         if known is None and not head:
             return None
-        title = _TITLE.match(text, pos) if known is None else None
+        # A title heads the agency named after it, read whole: "Chủ tịch UBND các xã, phường, đặc khu", not the
+        # known "Chủ tịch UBND các xã" alone.
+        title = _TITLE.match(text, pos)
         inner = self.one(text, title.end()) if title else None
-        if inner is not None:
-            return self._mention(text, pos, inner.end)
+        if inner is not None and (known is None or inner.end > known):
+            return self._mention(text, pos, inner.end, written=text[pos:title.end()] + inner.text)
         members = _MEMBER_LIST.match(text, pos)
         if members and not members.group(1):
             names, end = member_names(text, members.end(), proper=True)
@@ -339,6 +342,9 @@ class AgencyParser:
             end = family.end()
         elif known is not None and self.table.canonical(text[pos:known]) not in GENERIC:
             qualifier = _TRAILING_QUALIFIER.match(text, known)  # "các sở, ngành, địa phương liên quan"
+            place = province_end(text, known) if text[pos:known].endswith(" tỉnh") else None
+            if place is not None:  # "Thuế tỉnh Lâm Đồng" is the known "Thuế tỉnh", named with its province
+                return self._mention(text, pos, place, written=text[pos:known])
             end = qualifier.end() if qualifier else known
         elif known is not None:  # a group with a qualifier: "Các cơ quan thường trực các chương trình MTQG"
             end = self._extend_name(text, known, commas=False)

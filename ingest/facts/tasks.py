@@ -51,6 +51,9 @@ _REPORTED = re.compile(r"(?:đã|đang)\s+(?!được giao)")
 _REQUESTS = re.compile(r"(?:trân trọng\s+|kính\s+)?(?:đề nghị|yêu cầu|giao|chỉ đạo|kết luận)\s*:?\s*$", re.IGNORECASE)
 # A list of members ("Tổ trưởng: Ông Đỗ Văn Chung - Giám đốc Sở Nội vụ"), not a task of the role named.
 _PERSON = re.compile(r"(?:Ông|Bà|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)")  # not "Ông (bà) có tên tại Điều 1"
+# "Giám đốc/Phó Giám đốc Sở ...": the office and its deputy, one member; what follows the office, if anything.
+_OTHER_OFFICE = re.compile(r"^(?:[^\W\d_]+\s*)?/\s*Phó\s+")
+_PORTFOLIO = re.compile(r"[\s.;,]*(?:\(?phụ trách\b.*)?", re.IGNORECASE | re.DOTALL)
 _ISSUERS = {"UBND tỉnh", "HĐND tỉnh", "Chủ tịch UBND tỉnh", "Thường trực UBND tỉnh"}
 # The labelled lines of a task card and what each gives.
 _CARD_FIELD = re.compile(
@@ -366,7 +369,7 @@ class _Run:
         action_start = self._action_start(body, segment, lead) if start == 0 else abs_start
         action = _ACTION_LEAD.sub("", body[action_start:abs_end]).strip(" ;,")
         if (len(re.findall(r"[^\W\d_]+", action)) < 3 or action.isupper() or PLACE_DATE.match(action)
-                or _PERSON.match(action)):
+                or _PERSON.match(action) or self._names_a_member(action)):
             return  # a page number, a heading, the header of a document attached below, a member: not an action
         base = block.para.body_start
         dated = [d for d in deadlines if d.date]
@@ -376,6 +379,13 @@ class _Run:
             deadline_text="; ".join(d.text for d in deadlines),
             where=self.layout.location(base + abs_start, base + abs_end),
         ))
+
+    def _names_a_member(self, action: str) -> bool:
+        """A member of a board named by office ("Tổ phó: Chánh/Phó Chánh Văn phòng UBND tỉnh phụ trách về công
+        tác ..."): only an office, perhaps with the portfolio it holds, and no action."""
+        office = _OTHER_OFFICE.sub("", action, count=1)
+        mention = self.parser.one(office, 0)
+        return mention is not None and bool(_PORTFOLIO.fullmatch(office[mention.end:]))
 
     def _action_start(self, body: str, segment: _Segment, lead: _Lead | None) -> int:
         """Where the action begins: after the lead's name, "chủ trì" and the "phối hợp với ..." list."""
