@@ -405,3 +405,19 @@ def test_a_list_of_members_by_role_is_not_a_list_of_tasks():
     ])
     assert [(r.leads, r.action) for r in extract_facts(doc).tasks] == [
         (["Tổ giúp việc về Cải cách hành chính"], "Tham mưu kế hoạch cải cách hành chính năm 2026.")]
+
+
+def test_figures_reported_under_a_body_are_not_its_tasks():
+    """An appraisal report's section about a body holds its scores, often as a table the PDF gave without its
+    grid; the body's task in the same section is still read."""
+    doc = _parsed("BC_12_tham_dinh.txt", [
+        "SỞ NỘI VỤ TỈNH HÒA SƠN", "Số: 12/BC-SNV", "Hòa Sơn, ngày 02 tháng 02 năm 2026", "BÁO CÁO",
+        "Thẩm định Chỉ số cải cách hành chính năm 2025",
+        "1. Sở Tài chính",
+        "STT Đơn vị Điểm đạt được",
+        "1 Phòng Quản lý ngân sách 74,00 67,50 49,58 67,00%",
+        "Điểm cao nhất 13,951 93,004%",
+        "Có 3/12 phòng có kết quả đạt từ 80% trở lên, chiếm tỷ lệ 25,00%.",
+        "a) Tổ chức khắc phục các tồn tại, hạn chế trước ngày 31/3/2026.",
+    ])
+    assert [(r.leads, r.deadline) for r in extract_facts(doc).tasks] == [(["Sở Tài chính"], "2026-03-31")]

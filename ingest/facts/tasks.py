@@ -51,6 +51,19 @@ _REPORTED = re.compile(r"(?:đã|đang)\s+(?!được giao)")
 _REQUESTS = re.compile(r"(?:trân trọng\s+|kính\s+)?(?:đề nghị|yêu cầu|giao|chỉ đạo|kết luận)\s*:?\s*$", re.IGNORECASE)
 # A list of members ("Tổ trưởng: Ông Đỗ Văn Chung - Giám đốc Sở Nội vụ"), not a task of the role named.
 _PERSON = re.compile(r"(?:Ông|Bà|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)")  # not "Ông (bà) có tên tại Điều 1"
+# A line of a table of figures that the PDF gave without its grid ("100 UBND xã Hòa Bắc 74,00 67,50 49,58 67,00%",
+# "Điểm cao nhất 12,734 84,893%"), a table's header ("STT Đơn vị") or a count of results ("Có 31/124 địa phương có kết
+# quả đạt từ 80% trở lên"): what a section about a body reports, not a task.
+_FIGURE = re.compile(r"\d+(?:[.,/]\d+)*%?")
+_NOT_AN_ACTION = re.compile(r"STT\b|Có\s+\d")
+
+
+def _states_figures(action: str) -> bool:
+    figures = len(_FIGURE.findall(action))
+    words = len(re.findall(r"[^\W\d_]+", action))
+    return bool(_NOT_AN_ACTION.match(action)) or (figures >= 2 and figures * 3 >= words)
+
+
 # "Giám đốc/Phó Giám đốc Sở ...": the office and its deputy, one member; what follows the office, if anything.
 _OTHER_OFFICE = re.compile(r"^(?:[^\W\d_]+\s*)?/\s*Phó\s+")
 _PORTFOLIO = re.compile(r"[\s.;,]*(?:\(?phụ trách\b.*)?", re.IGNORECASE | re.DOTALL)
@@ -369,7 +382,7 @@ class _Run:
         action_start = self._action_start(body, segment, lead) if start == 0 else abs_start
         action = _ACTION_LEAD.sub("", body[action_start:abs_end]).strip(" ;,")
         if (len(re.findall(r"[^\W\d_]+", action)) < 3 or action.isupper() or PLACE_DATE.match(action)
-                or _PERSON.match(action) or self._names_a_member(action)):
+                or _PERSON.match(action) or self._names_a_member(action) or _states_figures(action)):
             return  # a page number, a heading, the header of a document attached below, a member: not an action
         base = block.para.body_start
         dated = [d for d in deadlines if d.date]
