@@ -27,8 +27,8 @@ from qa_service.answering.question import (
     SIGNER,
     TARGET,
     QuestionAnalysis,
-    folded_tokens,
     folded,
+    folded_tokens,
 )
 from qa_service.answering.units import ITEM_START, LENGTH, MONEY, PERCENT, TARGET_WORDS, Unit, states_agency
 
