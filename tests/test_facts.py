@@ -419,5 +419,7 @@ def test_figures_reported_under_a_body_are_not_its_tasks():
         "Điểm cao nhất 13,951 93,004%",
         "Có 3/12 phòng có kết quả đạt từ 80% trở lên, chiếm tỷ lệ 25,00%.",
         "a) Tổ chức khắc phục các tồn tại, hạn chế trước ngày 31/3/2026.",
+        "b) Giải ngân 100% kế hoạch vốn năm 2026 trước ngày 31/12/2026.",
     ])
-    assert [(r.leads, r.deadline) for r in extract_facts(doc).tasks] == [(["Sở Tài chính"], "2026-03-31")]
+    assert [(r.leads, r.deadline) for r in extract_facts(doc).tasks] == [(["Sở Tài chính"], "2026-03-31"),
+                                                                         (["Sở Tài chính"], "2026-12-31")]

@@ -54,12 +54,14 @@ _PERSON = re.compile(r"(?:Ông|Bà|Đồng chí|Đ/c)\b(?!\s*\(bà\)\s+có tên)
 # A line of a table of figures that the PDF gave without its grid ("100 UBND xã Hòa Bắc 74,00 67,50 49,58 67,00%",
 # "Điểm cao nhất 12,734 84,893%"), a table's header ("STT Đơn vị") or a count of results ("Có 31/124 địa phương có kết
 # quả đạt từ 80% trở lên"): what a section about a body reports, not a task.
-_FIGURE = re.compile(r"\d+(?:[.,/]\d+)*%?")
+# Dates and years are how a task says when, not figures.
+_DATE_OR_YEAR = re.compile(r"\d+/\d+(?:/\d+)?|\b(?:19|20)\d{2}\b")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*%?")
 _NOT_AN_ACTION = re.compile(r"STT\b|Có\s+\d")
 
 
 def _states_figures(action: str) -> bool:
-    figures = len(_FIGURE.findall(action))
+    figures = len(_FIGURE.findall(_DATE_OR_YEAR.sub(" ", action)))
     words = len(re.findall(r"[^\W\d_]+", action))
     return bool(_NOT_AN_ACTION.match(action)) or (figures >= 2 and figures * 3 >= words)
 
