@@ -15,7 +15,7 @@ from ingest.facts.tasks import TaskExtractor
 from ingest.models import ParsedDocument
 
 # Bump when extraction changes, so stored facts of unchanged documents are extracted again.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 
 def extract_facts(doc: ParsedDocument, table: AliasTable | None = None) -> DocumentFacts:
